@@ -1,0 +1,8 @@
+package dev.vepconnector.ingest;
+
+import com.rabbitmq.client.Channel;
+import java.time.Instant;
+
+/** A message taken off the broker and not yet acknowledged. */
+record InboundMessage(String routingKey, byte[] body, Instant receivedAt, Channel channel, long deliveryTag) {
+}

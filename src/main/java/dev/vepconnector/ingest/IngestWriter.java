@@ -1,0 +1,182 @@
+package dev.vepconnector.ingest;
+
+import com.rabbitmq.client.Channel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
+import org.slf4j.Logger;
+import org.springframework.amqp.rabbit.connection.ChannelProxy;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The hand-off between the broker consumer and durable state. The consumer thread only enqueues
+ * (it never waits on the database); one writer thread commits what has queued up as one batch
+ * (group commit: the busier the stream, the bigger the batches) and then acknowledges it with one
+ * {@code basicAck(multiple)} per channel. A message is acknowledged only after its commit. While the
+ * database is unavailable the writer holds its batch and retries with backoff; the broker's prefetch
+ * limit then stops deliveries, and nothing unstored is ever acknowledged.
+ */
+@Component("ingestWriter")
+public class IngestWriter implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestWriter.class);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(250);
+
+    private final BlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
+    private final IngestBatchProcessor processor;
+    private final ConnectorProperties properties;
+    private final Clock clock;
+    private volatile boolean running;
+    private volatile Thread thread;
+
+    IngestWriter(IngestBatchProcessor processor, ConnectorProperties properties, Clock clock) {
+        this.processor = processor;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Called by the ingest route for every message, on the consumer's thread. */
+    public void accept(Exchange exchange) {
+        var in = exchange.getMessage();
+        Channel channel = deliveringChannel(exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class));
+        Long tag = in.getHeader(SpringRabbitMQConstants.DELIVERY_TAG, Long.class);
+        byte[] body = in.getBody(byte[].class);
+        queue.add(new InboundMessage(in.getHeader(SpringRabbitMQConstants.ROUTING_KEY, String.class),
+                body == null ? new byte[0] : body, clock.instant(), channel, tag == null ? -1 : tag));
+    }
+
+    /**
+     * The real channel behind Spring's proxy. Delivery tags belong to the channel that delivered them;
+     * after a reconnect the proxy points at a new channel, where acking an old tag is a protocol error
+     * that closes it.
+     */
+    private static Channel deliveringChannel(Channel channel) {
+        return channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel;
+    }
+
+    /** Messages received but not yet stored and acknowledged. */
+    public int backlog() {
+        return queue.size();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = new Thread(this::run, "vep-ingest-writer");
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread writer = thread;
+        if (writer != null) {
+            try {
+                writer.join(TimeUnit.SECONDS.toMillis(15));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (writer.isAlive()) {
+                log.warn("Ingest writer still busy at shutdown; {} unacknowledged messages will be redelivered by the broker", queue.size());
+                writer.interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops after the consumer (Camel stops on context close, before lifecycle beans), so queued messages get stored. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 4096;
+    }
+
+    private void run() {
+        List<InboundMessage> batch = new ArrayList<>(properties.ingest().batchSize());
+        while (running || !queue.isEmpty()) {
+            try {
+                InboundMessage first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, properties.ingest().batchSize() - 1);
+                if (storeWithRetry(batch)) {
+                    acknowledge(batch);
+                }
+                batch.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("Ingest writer failed on a batch of {}; it stays unacknowledged for redelivery", batch.size(), e);
+                batch.clear();
+            }
+        }
+    }
+
+    /** True once stored; false only if shutdown came while the database was still unavailable. */
+    private boolean storeWithRetry(List<InboundMessage> batch) throws InterruptedException {
+        Duration wait = FIRST_RETRY;
+        boolean warned = false;
+        while (true) {
+            try {
+                processor.process(batch);
+                if (warned) {
+                    log.info("Database available again; stored the {} held messages", batch.size());
+                }
+                return true;
+            } catch (IngestBatchProcessor.StorageUnavailableException e) {
+                if (!running) {
+                    return false;
+                }
+                if (!warned) {
+                    log.warn("Cannot store messages ({}); holding {} of them unacknowledged and retrying", e.getMessage(), batch.size());
+                    warned = true;
+                }
+                Thread.sleep(wait.toMillis());
+                wait = min(wait.multipliedBy(2), properties.ingest().storeRetryMax());
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static void acknowledge(List<InboundMessage> stored) {
+        Map<Channel, Long> highestTag = new IdentityHashMap<>();
+        for (InboundMessage m : stored) {
+            if (m.channel() != null) {
+                highestTag.merge(m.channel(), m.deliveryTag(), Math::max);
+            }
+        }
+        highestTag.forEach((channel, tag) -> {
+            if (!channel.isOpen()) {
+                // The broker requeued these when the channel closed; the redelivered copies are duplicates now.
+                log.debug("Not acknowledging up to tag {}: its channel closed", tag);
+                return;
+            }
+            try {
+                channel.basicAck(tag, true);
+            } catch (Exception e) {
+                // The channel closed with the connection: the broker requeued these and will redeliver;
+                // they are stored already, so the redelivery is recognised as a duplicate.
+                log.debug("Could not acknowledge up to tag {} on a closed channel: {}", tag, e.toString());
+            }
+        });
+    }
+}
