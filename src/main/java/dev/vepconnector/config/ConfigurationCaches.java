@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -34,6 +35,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * when they commit and other replicas' changes at the next refresh.
  */
 @Component
+@Order(10)
 public class ConfigurationCaches implements EntityDirectory, VepEventHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ConfigurationCaches.class);

@@ -1,0 +1,66 @@
+package dev.vepconnector.sinks;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/** {@code /api/sinks}: the enabled sinks, their dead letters, and replay. */
+@RestController
+@RequestMapping("/api/sinks")
+class SinkController {
+
+    private final SinkDeliveryWorkers workers;
+    private final SinkDeliveryStore store;
+    private final Clock clock;
+
+    SinkController(SinkDeliveryWorkers workers, SinkDeliveryStore store, Clock clock) {
+        this.workers = workers;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    @GetMapping
+    List<SinkDeliveryWorkers.SinkStatus> sinks() {
+        return workers.status();
+    }
+
+    @GetMapping("/{sink}/dead-letters")
+    List<SinkDeliveryStore.DeadDelivery> deadLetters(@PathVariable String sink, @RequestParam(defaultValue = "100") int limit) {
+        return store.deadLetters(enabled(sink), Math.max(1, Math.min(limit, 1000)));
+    }
+
+    /** Replays every dead letter of the sink. */
+    @PostMapping("/{sink}/dead-letters/replay")
+    Map<String, Integer> replayAll(@PathVariable String sink) {
+        return replayed(sink, store.replay(enabled(sink), null, clock.instant()));
+    }
+
+    @PostMapping("/{sink}/dead-letters/{id}/replay")
+    Map<String, Integer> replayOne(@PathVariable String sink, @PathVariable long id) {
+        int count = store.replay(enabled(sink), id, clock.instant());
+        if (count == 0) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No dead letter " + id + " for sink " + sink);
+        }
+        return replayed(sink, count);
+    }
+
+    private Map<String, Integer> replayed(String sink, int count) {
+        workers.wake(List.of(sink));
+        return Map.of("replayed", count);
+    }
+
+    private String enabled(String sink) {
+        if (!workers.sinkNames().contains(sink)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No enabled sink named " + sink + "; enabled: " + workers.sinkNames());
+        }
+        return sink;
+    }
+}

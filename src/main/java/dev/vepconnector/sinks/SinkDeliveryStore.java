@@ -1,0 +1,146 @@
+package dev.vepconnector.sinks;
+
+import java.sql.DatabaseMetaData;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** The sink_delivery table: every sink's durable delivery queue, and its dead letters. */
+@Repository
+public class SinkDeliveryStore {
+
+    static final String PENDING = "PENDING";
+    static final String DELIVERED = "DELIVERED";
+    static final String DEAD = "DEAD";
+
+    private final JdbcTemplate jdbc;
+    private final String skipLocked;
+
+    SinkDeliveryStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+        // PostgreSQL lets replicas claim different rows at once; H2 (one replica) has no SKIP LOCKED.
+        String product = jdbc.execute((java.sql.Connection c) -> {
+            DatabaseMetaData meta = c.getMetaData();
+            return meta.getDatabaseProductName();
+        });
+        this.skipLocked = product != null && product.toLowerCase(java.util.Locale.ROOT).contains("postgres") ? " SKIP LOCKED" : "";
+    }
+
+    /** A delivery taken by this worker until {@code leaseUntil}. */
+    record Claimed(long id, String caseId, int revision, int attempts, String json, Instant createdAt) {
+    }
+
+    /** A dead letter as the API lists it. */
+    public record DeadDelivery(long id, String caseId, int revision, int attempts, String lastError, Instant createdAt,
+                               Instant deadAt) {
+    }
+
+    void enqueue(List<String> sinks, String caseId, int revision, Instant now) {
+        jdbc.batchUpdate("""
+                        INSERT INTO sink_delivery (sink, case_id, revision, state, attempts, next_attempt_at, created_at)
+                        VALUES (?, ?, ?, 'PENDING', 0, ?, ?) ON CONFLICT DO NOTHING""",
+                sinks, sinks.size(), (ps, sink) -> {
+                    ps.setString(1, sink);
+                    ps.setString(2, caseId);
+                    ps.setInt(3, revision);
+                    ps.setObject(4, now.atOffset(ZoneOffset.UTC));
+                    ps.setObject(5, now.atOffset(ZoneOffset.UTC));
+                });
+    }
+
+    /**
+     * Takes up to {@code limit} due deliveries of the sink for this owner until the lease ends. A
+     * revision is only taken when no earlier revision of its case is still pending, so a sink gets a
+     * case's revisions in order. Call in a transaction.
+     */
+    List<Claimed> claim(String sink, String owner, Instant now, Instant leaseUntil, int limit) {
+        OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+        List<Long> ids = jdbc.queryForList("""
+                        SELECT d.id FROM sink_delivery d
+                        WHERE d.sink = ? AND d.state = 'PENDING' AND d.next_attempt_at <= ?
+                          AND (d.lease_until IS NULL OR d.lease_until < ?)
+                          AND NOT EXISTS (SELECT 1 FROM sink_delivery e WHERE e.sink = d.sink AND e.case_id = d.case_id
+                                          AND e.revision < d.revision AND e.state = 'PENDING')
+                        ORDER BY d.id LIMIT ? FOR UPDATE""" + skipLocked,
+                Long.class, sink, at, at, limit);
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String in = String.join(",", Collections.nCopies(ids.size(), "?"));
+        Object[] args = new Object[ids.size() + 2];
+        args[0] = owner;
+        args[1] = leaseUntil.atOffset(ZoneOffset.UTC);
+        for (int i = 0; i < ids.size(); i++) {
+            args[i + 2] = ids.get(i);
+        }
+        jdbc.update("UPDATE sink_delivery SET lease_owner = ?, lease_until = ? WHERE id IN (" + in + ")", args);
+        return jdbc.query("""
+                        SELECT d.id, d.case_id, d.revision, d.attempts, r.record, d.created_at
+                        FROM sink_delivery d JOIN case_record r ON r.case_id = d.case_id AND r.revision = d.revision
+                        WHERE d.id IN (""" + in + ") ORDER BY d.id",
+                (rs, n) -> new Claimed(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
+                        rs.getObject(6, OffsetDateTime.class).toInstant()),
+                ids.toArray());
+    }
+
+    void delivered(long id, String owner, Instant now) {
+        jdbc.update("""
+                        UPDATE sink_delivery SET state = 'DELIVERED', attempts = attempts + 1, finished_at = ?, last_error = NULL,
+                               lease_owner = NULL, lease_until = NULL
+                        WHERE id = ? AND lease_owner = ?""",
+                now.atOffset(ZoneOffset.UTC), id, owner);
+    }
+
+    void failed(long id, String owner, Instant nextAttempt, String error) {
+        jdbc.update("""
+                        UPDATE sink_delivery SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
+                               lease_owner = NULL, lease_until = NULL
+                        WHERE id = ? AND lease_owner = ?""",
+                nextAttempt.atOffset(ZoneOffset.UTC), error, id, owner);
+    }
+
+    /** Gives a delivery back without counting an attempt (its sink failed on another record just now). */
+    void release(long id, String owner, Instant nextAttempt) {
+        jdbc.update("UPDATE sink_delivery SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?",
+                nextAttempt.atOffset(ZoneOffset.UTC), id, owner);
+    }
+
+    void extendLease(String sink, String owner, Instant until) {
+        jdbc.update("UPDATE sink_delivery SET lease_until = ? WHERE sink = ? AND lease_owner = ? AND state = 'PENDING'",
+                until.atOffset(ZoneOffset.UTC), sink, owner);
+    }
+
+    void dead(long id, String owner, Instant now, String error) {
+        jdbc.update("""
+                        UPDATE sink_delivery SET state = 'DEAD', attempts = attempts + 1, finished_at = ?, last_error = ?,
+                               lease_owner = NULL, lease_until = NULL
+                        WHERE id = ? AND lease_owner = ?""",
+                now.atOffset(ZoneOffset.UTC), error, id, owner);
+    }
+
+    /** Puts dead letters back in the queue (all of the sink's when {@code id} is null); returns how many. */
+    public int replay(String sink, Long id, Instant now) {
+        String byId = id == null ? "" : " AND id = ?";
+        Object[] args = id == null ? new Object[] {now.atOffset(ZoneOffset.UTC), sink} : new Object[] {now.atOffset(ZoneOffset.UTC), sink, id};
+        return jdbc.update("UPDATE sink_delivery SET state = 'PENDING', attempts = 0, next_attempt_at = ?, finished_at = NULL "
+                + "WHERE sink = ? AND state = 'DEAD'" + byId, args);
+    }
+
+    public List<DeadDelivery> deadLetters(String sink, int limit) {
+        return jdbc.query("""
+                        SELECT id, case_id, revision, attempts, last_error, created_at, finished_at FROM sink_delivery
+                        WHERE sink = ? AND state = 'DEAD' ORDER BY id DESC LIMIT ?""",
+                (rs, n) -> new DeadDelivery(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
+                        rs.getObject(6, OffsetDateTime.class).toInstant(), rs.getObject(7, OffsetDateTime.class).toInstant()),
+                sink, limit);
+    }
+
+    long count(String sink, String state) {
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM sink_delivery WHERE sink = ? AND state = ?", Long.class, sink, state);
+        return count == null ? 0 : count;
+    }
+}

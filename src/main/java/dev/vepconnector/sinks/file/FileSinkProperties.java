@@ -1,0 +1,26 @@
+package dev.vepconnector.sinks.file;
+
+import dev.vepconnector.sinks.SinkRetry;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The file sink: {@code <directory>/cases/<caseId>.json}, the latest revision of each case record.
+ *
+ * @param enabled   on by default
+ * @param directory the root the {@code cases/} folder is created in
+ * @param pretty    indented JSON (true) or one line (false)
+ * @param retry     retries of failed writes (a full disk, a missing mount)
+ */
+@Validated
+@ConfigurationProperties("vep.sinks.file")
+public record FileSinkProperties(
+        @DefaultValue("true") boolean enabled,
+        @NotNull @DefaultValue("./data/out") Path directory,
+        @DefaultValue("true") boolean pretty,
+        @Valid @NotNull @DefaultValue SinkRetry retry) {
+}
