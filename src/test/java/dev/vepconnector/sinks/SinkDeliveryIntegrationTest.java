@@ -1,0 +1,236 @@
+package dev.vepconnector.sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vepconnector.support.ConnectorTestSupport.Setup;
+import dev.vepconnector.support.FakeVep;
+import dev.vepconnector.support.RunningConnector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The delivery queue as operators meet it: a sink that is down does not stop ingestion and gets every
+ * record, revisions in order, once it is back; exhausted deliveries become dead letters that the API
+ * lists and replays; the route in routes/ decides which records a sink gets; a sink switched off gets none.
+ */
+class SinkDeliveryIntegrationTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final Setup setup = Setup.unique();
+    final FakeVep vep = new FakeVep();
+    final Path out = setup.dataDirectory().resolve("out");
+    RunningConnector connector;
+
+    @BeforeEach
+    void vepExchange() throws Exception {
+        vep.declareExchange(setup.exchange());
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (connector != null) {
+            connector.close();
+        }
+        vep.deleteQueue(setup.queue());
+        vep.deleteExchange(setup.exchange());
+        vep.close();
+    }
+
+    @Test
+    void aSinkDownForAWhileDelaysNothingAndGetsEveryRevisionInOrderWhenBack() throws Exception {
+        breakTheFileSink();
+        start("--vep.sinks.file.retry.initial-backoff=100ms", "--vep.sinks.file.retry.max-backoff=300ms",
+                "--vep.sinks.file.retry.max-attempts=1000");
+
+        List<String> cases = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String caseId = "outage-" + i;
+            cases.add(caseId);
+            publishClosedCase(caseId, "09:%02d:00".formatted(i), "unresolved");
+        }
+        // Ingestion and aggregation go on while the sink fails.
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT COUNT(*) FROM case_record") == 30);
+        for (int i = 0; i < 30; i++) {
+            publishReopenAndClose(cases.get(i), "10:%02d:00".formatted(i));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT COUNT(*) FROM case_record") == 60);
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric("vep_sink_retried_total") > 0);
+        assertThat(metric("vep_sink_delivered_total")).isZero();
+        assertThat(connector.isConsuming()).isTrue();
+
+        repairTheFileSink();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String caseId : cases) {
+                JsonNode record = file(caseId);
+                assertThat(record).as(caseId).isNotNull();
+                assertThat(record.get("revision").asInt()).as(caseId).isEqualTo(2);
+            }
+        });
+        assertThat(metric("vep_sink_delivered_total")).isEqualTo(60.0);
+        // Revision 1 of each case was delivered before revision 2.
+        assertThat(count("""
+                SELECT COUNT(*) FROM sink_delivery a JOIN sink_delivery b ON a.sink = b.sink AND a.case_id = b.case_id
+                WHERE a.revision = 1 AND b.revision = 2 AND a.finished_at <= b.finished_at AND a.state = 'DELIVERED'
+                  AND b.state = 'DELIVERED'""")).isEqualTo(30);
+    }
+
+    @Test
+    void exhaustedDeliveriesAreDeadLettersThatTheApiListsAndReplays() throws Exception {
+        breakTheFileSink();
+        start("--vep.sinks.file.retry.initial-backoff=50ms", "--vep.sinks.file.retry.max-attempts=2");
+        publishClosedCase("dead-1", "09:00:00", "positive");
+        publishClosedCase("dead-2", "09:01:00", "positive");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(deadLetters()).hasSize(2));
+        Map<String, Object> dead = deadLetters().get(0);
+        assertThat(dead.get("attempts")).isEqualTo(2);
+        assertThat((String) dead.get("lastError")).contains("gave up after 2 attempts");
+        assertThat(metric("vep_sink_dead_lettered_total")).isEqualTo(2.0);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(sinks()).singleElement().satisfies(sink -> assertThat(sink).containsEntry("deadLetters", 2)));
+
+        repairTheFileSink();
+        Number id = (Number) dead.get("id");
+        assertThat(replay("/api/sinks/file/dead-letters/" + id + "/replay")).containsEntry("replayed", 1);
+        assertThat(replay("/api/sinks/file/dead-letters/replay")).containsEntry("replayed", 1);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(file("dead-1")).isNotNull();
+            assertThat(file("dead-2")).isNotNull();
+        });
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void theRouteFileDecidesWhichRecordsASinkGets() throws Exception {
+        Path routes = Files.createDirectories(setup.dataDirectory().resolve("routes"));
+        Files.copy(Path.of("routes/ingest.yaml"), routes.resolve("ingest.yaml"));
+        Files.writeString(routes.resolve("case-records.yaml"), """
+                - route:
+                    id: case-records
+                    from:
+                      uri: "direct:case-record"
+                      steps:
+                        - filter:
+                            simple: "${header.vepCaseType} == 'Orders'"
+                            steps:
+                              - to: "bean:caseRecordOutbox?method=toSinks(*, 'file, salesforce')"
+                """);
+        start("--camel.main.routes-include-pattern=file:" + routes + "/*.yaml");
+        publish("configuration.caseType", """
+                {"eventTime": "2026-11-23T08:00:00.000Z", "caseTypeId": "type-orders", "caseTypeName": "Orders"}""");
+        publish("configuration.caseType", """
+                {"eventTime": "2026-11-23T08:00:00.000Z", "caseTypeId": "type-returns", "caseTypeName": "Returns"}""");
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT COUNT(*) FROM configured_entity WHERE version > 0") == 2);
+        publishClosedCase("returns-case", "09:00:00", "positive", "type-returns");
+        publishClosedCase("orders-case", "09:01:00", "positive", "type-orders");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> file("orders-case") != null);
+        assertThat(count("SELECT COUNT(*) FROM case_record WHERE case_id = 'returns-case'")).isEqualTo(1);
+        assertThat(file("returns-case")).isNull();
+        assertThat(count("SELECT COUNT(*) FROM sink_delivery WHERE case_id = 'returns-case'")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM sink_delivery WHERE sink = 'salesforce'")).as("salesforce is not enabled").isZero();
+    }
+
+    @Test
+    void aSinkSwitchedOffGetsNothing() throws Exception {
+        start("--vep.sinks.file.enabled=false");
+        publishClosedCase("no-sink", "09:00:00", "positive");
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT COUNT(*) FROM case_record WHERE case_id = 'no-sink'") == 1);
+        assertThat(sinks()).isEmpty();
+        assertThat(count("SELECT COUNT(*) FROM sink_delivery")).isZero();
+        assertThat(Files.exists(out.resolve("cases"))).isFalse();
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private void start(String... extra) {
+        List<String> args = new ArrayList<>(List.of(extra));
+        args.add("--vep.sinks.file.directory=" + out);
+        connector = RunningConnector.start(setup.arguments(args.toArray(String[]::new)));
+        await().atMost(Duration.ofSeconds(30)).until(connector::isConsuming);
+    }
+
+    /** A regular file where the sink's cases folder belongs: every write fails, as on a lost mount. */
+    private void breakTheFileSink() throws Exception {
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("cases"), "not a folder");
+    }
+
+    private void repairTheFileSink() throws Exception {
+        Files.delete(out.resolve("cases"));
+    }
+
+    private void publishClosedCase(String caseId, String time, String outcome) throws Exception {
+        publishClosedCase(caseId, time, outcome, "type-orders");
+    }
+
+    private void publishClosedCase(String caseId, String time, String outcome, String caseType) throws Exception {
+        publish("case.created", """
+                {"eventTime": "2026-11-23T%s.000Z", "caseId": "%s", "caseTypeId": "%s"}""".formatted(time, caseId, caseType));
+        publish("case.opened", """
+                {"eventTime": "2026-11-23T%s.100Z", "caseId": "%s", "agentId": "agent-1", "groupId": "group-1"}""".formatted(time, caseId));
+        publish("case.closed", """
+                {"eventTime": "2026-11-23T%s.200Z", "caseId": "%s", "outcome": "%s"}""".formatted(time, caseId, outcome));
+        publish("case.transcriptClosed", """
+                {"eventTime": "2026-11-23T%s.300Z", "caseId": "%s", "transcript": {"messages": []}}""".formatted(time, caseId));
+    }
+
+    private void publishReopenAndClose(String caseId, String time) throws Exception {
+        publish("case.opened", """
+                {"eventTime": "2026-11-23T%s.000Z", "caseId": "%s", "agentId": "agent-2", "groupId": "group-1"}""".formatted(time, caseId));
+        publish("case.closed", """
+                {"eventTime": "2026-11-23T%s.100Z", "caseId": "%s", "outcome": "positive"}""".formatted(time, caseId));
+        publish("case.transcriptClosed", """
+                {"eventTime": "2026-11-23T%s.200Z", "caseId": "%s", "transcript": {"messages": []}}""".formatted(time, caseId));
+    }
+
+    private void publish(String key, String body) throws Exception {
+        vep.publish(setup.exchange(), key, body);
+    }
+
+    private long count(String sql) {
+        Long count = connector.jdbc().queryForObject(sql, Long.class);
+        return count == null ? 0 : count;
+    }
+
+    private JsonNode file(String caseId) {
+        Path file = out.resolve("cases").resolve(caseId + ".json");
+        try {
+            return Files.isRegularFile(file) ? JSON.readTree(file.toFile()) : null;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private double metric(String name) {
+        String text = connector.management().get().uri("/actuator/prometheus").retrieve().body(String.class);
+        return text.lines().filter(l -> l.startsWith(name + "{") && l.contains("sink=\"file\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> deadLetters() {
+        return connector.http().get().uri("/api/sinks/file/dead-letters").retrieve().body(List.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> sinks() {
+        return connector.http().get().uri("/api/sinks").retrieve().body(List.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> replay(String path) {
+        return connector.http().post().uri(path).retrieve().body(Map.class);
+    }
+}
