@@ -19,6 +19,7 @@ public class SinkDeliveryStore {
 
     private final JdbcTemplate jdbc;
     private final String skipLocked;
+    private final boolean shared;
 
     SinkDeliveryStore(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -27,7 +28,17 @@ public class SinkDeliveryStore {
             DatabaseMetaData meta = c.getMetaData();
             return meta.getDatabaseProductName();
         });
-        this.skipLocked = product != null && product.toLowerCase(java.util.Locale.ROOT).contains("postgres") ? " SKIP LOCKED" : "";
+        this.shared = product != null && product.toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        this.skipLocked = shared ? " SKIP LOCKED" : "";
+    }
+
+    /**
+     * Leases left by a previous run that ended abruptly. The embedded database belongs to one process,
+     * so at start every lease in it is stale and is released at once; on a shared database another
+     * replica may hold them, and they run out on their own.
+     */
+    int releaseStaleLeases() {
+        return shared ? 0 : jdbc.update("UPDATE sink_delivery SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
     }
 
     /** A delivery taken by this worker until {@code leaseUntil}. */

@@ -27,7 +27,8 @@ public class SinkDeliveryWorkers implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SinkDeliveryWorkers.class);
 
     static final int CLAIM_LIMIT = 50;
-    static final Duration LEASE = Duration.ofSeconds(60);
+    /** How long a claimed delivery is this replica's; renewed while it works, so only a dead replica's runs out. */
+    static final Duration LEASE = Duration.ofSeconds(30);
     static final Duration IDLE_POLL = Duration.ofSeconds(1);
 
     private final Map<String, Worker> workers = new LinkedHashMap<>();
@@ -68,6 +69,10 @@ public class SinkDeliveryWorkers implements SmartLifecycle {
 
     @Override
     public void start() {
+        int released = store.releaseStaleLeases();
+        if (released > 0) {
+            log.info("Released {} deliveries left in flight by the previous run", released);
+        }
         running = true;
         workers.values().forEach(Worker::start);
         if (!workers.isEmpty()) {

@@ -99,6 +99,13 @@ class CaseRecordIntegrationTest {
         assertThat(record.get("handleTimeMs").asLong()).isEqualTo(690_003L);
         assertThat(record.get("events")).extracting(e -> e.get("type").asText()).containsExactly(
                 "case.created", "case.visitorProfile", "case.opened", "case.closed", "case.transcriptClosed");
+        assertThat(connector.http().get().uri("/api/cases/" + caseId).retrieve().body(JsonNode.class)).isEqualTo(record);
+        assertThat(connector.http().get().uri("/api/cases?limit=500").retrieve().body(JsonNode.class))
+                .anySatisfy(line -> {
+                    assertThat(line.get("caseId").asText()).isEqualTo(caseId);
+                    assertThat(line.get("caseType").asText()).isEqualTo("Orders");
+                    assertThat(line.get("outcome").asText()).isEqualTo("positive");
+                });
     }
 
     @Test

@@ -1,0 +1,123 @@
+package dev.vepconnector.support;
+
+import dev.vepconnector.VepConnectorApplication;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The connector in a JVM of its own, as operators run it, so a test can {@code kill -9} it: no
+ * shutdown hook, no graceful stop, whatever was in flight is simply gone.
+ */
+public final class ConnectorProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final RestClient http;
+
+    private ConnectorProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+        this.http = RestClient.create("http://127.0.0.1:" + port);
+    }
+
+    /** Starts the connector with these arguments (a free {@code server.port} is added), its output in {@code log}. */
+    public static ConnectorProcess start(Path log, String... args) {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), VepConnectorApplication.class.getName()));
+        for (String arg : args) {
+            if (!arg.startsWith("--server.port=")) {
+                command.add(arg);
+            }
+        }
+        command.add("--server.port=" + port);
+        if (command.stream().noneMatch(arg -> arg.startsWith("--camel.main.routes-include-pattern="))) {
+            // The forked JVM sees the test classpath through surefire's manifest jar, where a classpath
+            // pattern finds each route twice; the repository's routes folder is what operators mount anyway.
+            command.add("--camel.main.routes-include-pattern=file:" + Path.of("routes").toAbsolutePath() + "/*.yaml");
+        }
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            return new ConnectorProcess(process, port);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start the connector process", e);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public RestClient http() {
+        return http;
+    }
+
+    /** True once the connector reports its queue bound and consumed. */
+    @SuppressWarnings("unchecked")
+    public boolean isConsuming() {
+        try {
+            Map<String, Object> health = http.get().uri("/actuator/health").retrieve()
+                    .onStatus(status -> true, (request, response) -> { }).body(Map.class);
+            Map<String, Object> broker = (Map<String, Object>) ((Map<String, Object>) health.get("components")).get("vepBroker");
+            return broker != null && "UP".equals(broker.get("status"));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The sum of a Prometheus counter over all its series, or -1 while the connector does not answer. */
+    public double metric(String name) {
+        try {
+            String text = http.get().uri("/actuator/prometheus").retrieve().body(String.class);
+            return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** SIGKILL: the process ends at once, without running anything of its own. */
+    public void kill9() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A graceful stop (SIGTERM), as Kubernetes does. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(Duration.ofSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    kill9();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
