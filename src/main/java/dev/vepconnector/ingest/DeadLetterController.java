@@ -22,4 +22,9 @@ public class DeadLetterController {
                                                  @RequestParam(required = false) Long before) {
         return store.newest(Math.max(1, Math.min(limit, 1000)), before);
     }
+
+    @GetMapping("/count")
+    public java.util.Map<String, Long> count() {
+        return java.util.Map.of("count", store.count());
+    }
 }

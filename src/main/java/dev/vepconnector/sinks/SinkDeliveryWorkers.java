@@ -28,7 +28,7 @@ public class SinkDeliveryWorkers implements SmartLifecycle {
 
     static final int CLAIM_LIMIT = 50;
     /** How long a claimed delivery is this replica's; renewed while it works, so only a dead replica's runs out. */
-    static final Duration LEASE = Duration.ofSeconds(30);
+    static final Duration LEASE = Duration.ofSeconds(15);
     static final Duration IDLE_POLL = Duration.ofSeconds(1);
 
     private final Map<String, Worker> workers = new LinkedHashMap<>();

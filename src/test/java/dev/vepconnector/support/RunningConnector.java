@@ -15,11 +15,13 @@ public final class RunningConnector implements AutoCloseable {
     private final RestClient http;
 
     private final RestClient management;
+    private final String baseUrl;
 
     private RunningConnector(ConfigurableApplicationContext context) {
         this.context = context;
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        this.http = RestClient.create("http://127.0.0.1:" + port);
+        this.baseUrl = "http://127.0.0.1:" + port;
+        this.http = RestClient.create(baseUrl);
         String managementPort = context.getEnvironment().getProperty("local.management.port");
         this.management = managementPort == null ? http : RestClient.create("http://127.0.0.1:" + managementPort);
     }
@@ -34,6 +36,10 @@ public final class RunningConnector implements AutoCloseable {
 
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
+    }
+
+    public String baseUrl() {
+        return baseUrl;
     }
 
     public RestClient http() {

@@ -1,0 +1,131 @@
+package dev.vepconnector.monitoring;
+
+import dev.vepconnector.config.EntityDirectory;
+import dev.vepconnector.config.EntityRef;
+import dev.vepconnector.events.EntityKind;
+import dev.vepconnector.events.GroupEvent;
+import dev.vepconnector.ingest.StoredEvent;
+import dev.vepconnector.ingest.VepEventHandler;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.springframework.core.annotation.Order;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The live state of every group's queue, merged from group.loadChanged and group.performanceTimers in
+ * the ingest transaction and kept in the database, so every replica shows every group: each replica
+ * takes its own changes when they commit and the others' at the next refresh.
+ */
+@Component
+@Order(30)
+public class GroupMonitor implements VepEventHandler {
+
+    private final GroupStateStore store;
+    private final EntityDirectory directory;
+    private final Clock clock;
+    private final Map<String, GroupStateStore.Versioned> groups = new ConcurrentHashMap<>();
+    private final List<Consumer<List<String>>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong seenVersion = new AtomicLong();
+    private volatile long previousRefreshVersion;
+
+    GroupMonitor(GroupStateStore store, EntityDirectory directory, Clock clock) {
+        this.store = store;
+        this.directory = directory;
+        this.clock = clock;
+        refresh();
+    }
+
+    /** Called with the ids of groups that changed (on a background thread; keep it quick). */
+    void onChange(Consumer<List<String>> listener) {
+        listeners.add(listener);
+    }
+
+    public List<GroupView> all() {
+        return groups.values().stream().map(v -> view(v.state())).sorted(Comparator.comparing(GroupView::groupId)).toList();
+    }
+
+    public Optional<GroupView> find(String groupId) {
+        return Optional.ofNullable(groups.get(groupId)).map(v -> view(v.state()));
+    }
+
+    @Override
+    public void apply(List<StoredEvent> events) {
+        TreeMap<String, List<GroupEvent>> byGroup = new TreeMap<>();
+        for (StoredEvent stored : events) {
+            if (stored.event() instanceof GroupEvent event) {
+                byGroup.computeIfAbsent(event.entityId(), id -> new ArrayList<>()).add(event);
+            }
+        }
+        if (byGroup.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Map<String, GroupState> locked = store.lock(new ArrayList<>(byGroup.keySet()), now);
+        List<GroupState> merged = new ArrayList<>();
+        byGroup.forEach((groupId, arrived) -> {
+            GroupState state = locked.getOrDefault(groupId, GroupState.empty(groupId));
+            for (GroupEvent event : arrived) {
+                state = state.merge(event, now);
+            }
+            merged.add(state);
+        });
+        List<GroupStateStore.Versioned> saved = store.save(merged);
+        afterCommit(() -> publish(saved));
+    }
+
+    /** Picks up what other replicas stored; reads from two refreshes back, so a late commit is not missed. */
+    @Scheduled(fixedDelayString = "${vep.monitoring.refresh-interval:2s}", initialDelayString = "${vep.monitoring.refresh-interval:2s}")
+    public void refresh() {
+        long from = previousRefreshVersion;
+        previousRefreshVersion = seenVersion.get();
+        publish(store.changedSince(from));
+    }
+
+    private void publish(List<GroupStateStore.Versioned> rows) {
+        List<String> changed = new ArrayList<>();
+        for (GroupStateStore.Versioned row : rows) {
+            seenVersion.accumulateAndGet(row.version(), Math::max);
+            GroupStateStore.Versioned known = groups.get(row.state().groupId());
+            if (known == null || known.version() < row.version()) {
+                groups.put(row.state().groupId(), row);
+                changed.add(row.state().groupId());
+            }
+        }
+        if (!changed.isEmpty()) {
+            listeners.forEach(listener -> listener.accept(changed));
+        }
+    }
+
+    private GroupView view(GroupState s) {
+        EntityRef ref = directory.ref(EntityKind.GROUP, s.groupId());
+        return new GroupView(s.groupId(), ref.name(), ref.externalIds(), s.availableAgents().value(), s.visitorsInQueue().value(),
+                s.visitorsInConversation().value(), s.averageWaitingTime().value(), s.longestWaitingTime().value(), s.updatedAt(),
+                s.events());
+    }
+
+    private static void afterCommit(Runnable action) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    action.run();
+                }
+            });
+        } else {
+            action.run();
+        }
+    }
+}
