@@ -50,6 +50,10 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
             Map<String, Object> attributes = new HashMap<>();
             attributes.put(SystemConfig.TYPE, "Memory");
             attributes.put(SystemConfig.INITIAL_CONFIGURATION_LOCATION, config.toUri().toString());
+            // Qpid's default is a classpath: URL, a protocol the JVM only knows when Qpid is on the system
+            // class path, which it is not inside the executable jar.
+            Path systemProperties = Files.writeString(workDir.resolve("system.properties"), "");
+            attributes.put(SystemConfig.INITIAL_SYSTEM_PROPERTIES_LOCATION, systemProperties.toUri().toString());
             attributes.put(SystemConfig.STARTUP_LOGGED_TO_SYSTEM_OUT, false);
             attributes.put(SystemConfig.CONTEXT, Map.of("qpid.work_dir", workDir.toString(), "qpid.broker.defaultPreferenceStoreAttributes", "{\"type\": \"Noop\"}"));
             var resolved = new java.util.concurrent.atomic.AtomicReference<SystemConfig<?>>();

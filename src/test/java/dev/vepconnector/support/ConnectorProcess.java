@@ -28,6 +28,11 @@ public final class ConnectorProcess implements AutoCloseable {
 
     /** Starts the connector with these arguments (a free {@code server.port} is added), its output in {@code log}. */
     public static ConnectorProcess start(Path log, String... args) {
+        return start(Path.of("").toAbsolutePath(), log, args);
+    }
+
+    /** The same, run in {@code workingDirectory} (relative paths such as {@code ./data} resolve there). */
+    public static ConnectorProcess start(Path workingDirectory, Path log, String... args) {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC",
@@ -44,7 +49,7 @@ public final class ConnectorProcess implements AutoCloseable {
             command.add("--camel.main.routes-include-pattern=file:" + Path.of("routes").toAbsolutePath() + "/*.yaml");
         }
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            Process process = new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             return new ConnectorProcess(process, port);
         } catch (IOException e) {

@@ -1,0 +1,48 @@
+package dev.vepconnector.simulator;
+
+import dev.vepconnector.ingest.ConnectorProperties;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.annotation.Profile;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/** Tells whoever started the demo where to look. */
+@Component
+@Profile("demo")
+class DemoGuide {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoGuide.class);
+
+    private final ConnectorProperties connector;
+    private final Path caseRecords;
+    private final int brokerPort;
+
+    DemoGuide(ConnectorProperties connector, @Value("${vep.sinks.file.directory}") Path fileSinkDirectory,
+              @Value("${spring.rabbitmq.port}") int brokerPort) {
+        this.connector = connector;
+        this.caseRecords = fileSinkDirectory.resolve("cases").toAbsolutePath().normalize();
+        this.brokerPort = brokerPort;
+    }
+
+    @EventListener
+    void ready(ApplicationReadyEvent event) {
+        int port = ((WebServerApplicationContext) event.getApplicationContext()).getWebServer().getPort();
+        log.info("""
+
+                ==================================================================
+                 vep-connector demo is running
+                   dashboard     http://localhost:{}/
+                   case records  {}
+                   API           http://localhost:{}/api/groups, /api/cases, /api/sinks
+                   metrics       http://localhost:{}/actuator/prometheus
+                   broker        amqp://guest:guest@localhost:{} (embedded; exchange {})
+                 Stop with Ctrl+C.
+                ==================================================================""",
+                port, caseRecords, port, port, brokerPort, connector.exchange());
+    }
+}

@@ -1,0 +1,524 @@
+package dev.vepconnector.simulator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+/**
+ * VEP's traffic, generated: the configuration, then case lifecycles interleaved with the queue events
+ * they cause, as the interface describes them. Deterministic for a seed: in simulated time (the
+ * default) the same seed gives the same bytes; in live time event times are the wall clock.
+ */
+public final class VepTraffic implements Iterator<SimulatedMessage> {
+
+    static final Instant SIMULATED_START = Instant.parse("2026-11-23T08:00:00Z");
+    private static final long THROTTLE_MS = 1000;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private static final String[] FIRST = {"Ada", "Bo", "Cecilia", "David", "Elin", "Farid", "Greta", "Hugo", "Ines", "Jonas",
+            "Karin", "Lukas", "Maja", "Nils", "Olivia", "Pavel", "Rut", "Sami", "Tove", "Ulf"};
+    private static final String[] LAST = {"Berg", "Lind", "Holm", "Ek", "Nyström", "Åkesson", "Karlsson", "Dahl", "Sjöberg", "Wik"};
+    private static final String[] GROUPS = {"Billing", "Orders", "Technical support", "Returns", "Sales", "Premium", "Delivery",
+            "Accounts"};
+    private static final String[] CASE_TYPES = {"Orders", "Invoices", "Complaints", "Product questions", "Returns"};
+    private static final String[] OPPORTUNITIES = {"Checkout help", "Cart abandonment", "Pricing page", "Help centre search"};
+    private static final String[] SOLUTIONS = {"Chat offer", "Video advice", "Callback offer", "Proactive chat"};
+    private static final String[][] CONVERSATIONS = {
+            {"Hi, I need to change the delivery address of my order", "Of course, which order number is it?",
+                    "It's A-1182", "Thanks, I have updated the address. Anything else?", "No, that was all, thank you!"},
+            {"Hello, my invoice shows the wrong amount", "I'm sorry about that. Let me have a look at it",
+                    "It says 1 299 kr but I paid 999 kr", "You're right, I'll send you a corrected invoice today"},
+            {"Hej! Kan jag byta storlek på tröjan jag köpte?", "Absolut, vilken storlek vill du ha istället?",
+                    "Medium, tack", "Klart! Du får ett mejl med returetiketten."},
+            {"The app crashes when I open my account page", "Which version of the app are you using?",
+                    "Version 5.2 on Android", "A fix is rolling out, please update within the hour. Grüße from support!"},
+            {"Do you ship to Åland?", "Yes, delivery to Åland takes 3-5 working days", "Perfect, thanks 😊"}};
+    private static final String[] NOTES = {"Customer asked for a callback tomorrow", "Escalate to second line if it happens again",
+            "Offered 10% discount code", "Verified identity with order number"};
+    private static final String[] URLS = {"https://shop.example/account/orders", "https://shop.example/checkout",
+            "https://shop.example/help/returns", "https://shop.example/products/jumper-42"};
+
+    private final SimulatorProperties properties;
+    private final SimulatorProperties.Mix mix;
+    private final SplittableRandom random;
+    private final ObjectMapper json = new ObjectMapper();
+    private final boolean live;
+    private Instant simulatedNow = SIMULATED_START;
+
+    private final List<Entity> groups = new ArrayList<>();
+    private final List<Agent> agents = new ArrayList<>();
+    private final List<Entity> opportunities = new ArrayList<>();
+    private final List<Entity> solutions = new ArrayList<>();
+    private final List<Entity> caseTypes = new ArrayList<>();
+    private final Map<String, Queue> queues = new LinkedHashMap<>();
+    private final List<SimCase> active = new ArrayList<>();
+    private final Deque<SimulatedMessage> pending = new ArrayDeque<>();
+    private long started;
+
+    private record Entity(String id, String name, String externalId) {
+    }
+
+    private record Agent(String id, String name, String displayName, String email, List<String> groupIds, String externalId) {
+    }
+
+    /** One group's queue as VEP would count it, and what was last reported of it. */
+    private static final class Queue {
+        final Entity group;
+        int agents;
+        int inQueue;
+        int inConversation;
+        final Map<String, Integer> busyAgents = new HashMap<>();
+        final Deque<Instant> waitingSince = new ArrayDeque<>();
+        final Deque<Long> recentWaits = new ArrayDeque<>();
+        final Map<String, Long> reportedLoad = new HashMap<>();
+        final Map<String, Long> reportedTimers = new HashMap<>();
+        Instant loadReportedAt = Instant.EPOCH;
+        Instant timersReportedAt = Instant.EPOCH;
+
+        Queue(Entity group) {
+            this.group = group;
+        }
+
+        long available() {
+            return Math.max(0, agents - busyAgents.size());
+        }
+    }
+
+    private enum Step { CREATE, PROFILE, OPEN, TALK, CLOSE, REOPEN_WAIT, DONE }
+
+    private static final class SimCase {
+        final String id;
+        final String visitorId;
+        Step step = Step.CREATE;
+        Queue queue;
+        Agent agent;
+        int transfers;
+        int talkSteps;
+        int waitSteps;
+        boolean opened;
+        final List<ObjectNode> transcript = new ArrayList<>();
+
+        SimCase(String id, String visitorId) {
+            this.id = id;
+            this.visitorId = visitorId;
+        }
+    }
+
+    private VepTraffic(SimulatorProperties properties, boolean live) {
+        this.properties = properties;
+        this.mix = properties.mix();
+        this.random = new SplittableRandom(properties.seed());
+        this.live = live;
+        createConfiguration();
+    }
+
+    /** Traffic in simulated time: fully reproducible for a seed. */
+    public static VepTraffic simulated(SimulatorProperties properties) {
+        return new VepTraffic(properties, false);
+    }
+
+    /** Traffic with wall-clock event times, for publishing live. */
+    public static VepTraffic live(SimulatorProperties properties) {
+        return new VepTraffic(properties, true);
+    }
+
+    // --- configuration ----------------------------------------------------------------------------
+
+    private void createConfiguration() {
+        for (int i = 0; i < properties.groups(); i++) {
+            Entity group = new Entity(uuid(), GROUPS[i % GROUPS.length] + suffix(i, GROUPS.length), "00G5g0000" + String.format("%06d", i));
+            groups.add(group);
+            queues.put(group.id(), new Queue(group));
+        }
+        for (int i = 0; i < properties.agents(); i++) {
+            String first = FIRST[i % FIRST.length];
+            String last = LAST[(i / FIRST.length + i) % LAST.length];
+            List<String> assigned = new ArrayList<>();
+            assigned.add(groups.get(i % groups.size()).id());
+            if (groups.size() > 1 && random.nextDouble() < 0.3) {
+                String second = groups.get((i + 1) % groups.size()).id();
+                assigned.add(second);
+            }
+            Agent agent = new Agent(uuid(), first + " " + last + suffix(i, FIRST.length * LAST.length), first,
+                    (first + "." + last + i + "@example.com").toLowerCase(java.util.Locale.ROOT)
+                            .replace("å", "a").replace("ä", "a").replace("ö", "o"),
+                    assigned, "0055g0000" + String.format("%06d", i));
+            agents.add(agent);
+            assigned.forEach(g -> queues.get(g).agents++);
+        }
+        for (int i = 0; i < 3; i++) {
+            opportunities.add(new Entity(uuid(), OPPORTUNITIES[i % OPPORTUNITIES.length], i == 0 ? null : "a0B5g0000" + i));
+            solutions.add(new Entity(uuid(), SOLUTIONS[i % SOLUTIONS.length], null));
+            caseTypes.add(new Entity(uuid(), CASE_TYPES[i % CASE_TYPES.length], CASE_TYPES[i % CASE_TYPES.length]));
+        }
+    }
+
+    private static String suffix(int i, int names) {
+        return i < names ? "" : " " + (i / names + 1);
+    }
+
+    /** Every configured entity, as VEP sends them on subscription. */
+    public List<SimulatedMessage> configuration() {
+        List<SimulatedMessage> messages = new ArrayList<>();
+        for (Entity group : groups) {
+            messages.add(configured("configuration.group", "group", group));
+        }
+        messages.addAll(agents());
+        for (Entity e : opportunities) {
+            messages.add(configured("configuration.opportunity", "opportunity", e));
+        }
+        for (Entity e : solutions) {
+            messages.add(configured("configuration.solution", "solution", e));
+        }
+        for (Entity e : caseTypes) {
+            messages.add(configured("configuration.caseType", "caseType", e));
+        }
+        return messages;
+    }
+
+    /** One configuration.agent event per agent: VEP's answer to configuration.agent.collect. */
+    public List<SimulatedMessage> agents() {
+        List<SimulatedMessage> messages = new ArrayList<>();
+        for (Agent agent : agents) {
+            ObjectNode body = event();
+            body.put("agentId", agent.id());
+            body.put("agentEmail", agent.email());
+            body.put("agentName", agent.name());
+            body.put("agentDisplayName", agent.displayName());
+            ArrayNode assigned = body.putArray("agentAssignedGroups");
+            agent.groupIds().forEach(assigned::add);
+            body.putObject("agentExternalId").put("Salesforce", agent.externalId());
+            messages.add(message("configuration.agent", body));
+        }
+        return messages;
+    }
+
+    private SimulatedMessage configured(String routingKey, String prefix, Entity entity) {
+        ObjectNode body = event();
+        body.put(prefix + "Id", entity.id());
+        body.put(prefix + "Name", entity.name());
+        ObjectNode external = body.putObject(prefix + "ExternalId");
+        if (entity.externalId() != null) {
+            external.put("Salesforce", entity.externalId());
+        }
+        return message(routingKey, body);
+    }
+
+    // --- the stream -------------------------------------------------------------------------------
+
+    @Override
+    public boolean hasNext() {
+        return !pending.isEmpty() || !active.isEmpty() || properties.cases() == 0 || started < properties.cases();
+    }
+
+    @Override
+    public SimulatedMessage next() {
+        while (pending.isEmpty()) {
+            if (!hasNext()) {
+                throw new NoSuchElementException("all " + properties.cases() + " cases are simulated");
+            }
+            step();
+        }
+        return pending.removeFirst();
+    }
+
+    /** Cases started so far. */
+    public long casesStarted() {
+        return started;
+    }
+
+    private void step() {
+        simulatedNow = simulatedNow.plusMillis(20 + random.nextInt(380));
+        while (active.size() < properties.concurrentCases() && (properties.cases() == 0 || started < properties.cases())) {
+            active.add(new SimCase(uuid(), uuid()));
+            started++;
+        }
+        if (!active.isEmpty()) {
+            SimCase simCase = active.get(random.nextInt(active.size()));
+            advance(simCase);
+            if (simCase.step == Step.DONE) {
+                active.remove(simCase);
+            }
+        }
+        if (random.nextDouble() < mix.unknownType()) {
+            ObjectNode body = event();
+            body.put("agentId", agents.get(random.nextInt(agents.size())).id());
+            body.put("status", random.nextBoolean() ? "away" : "available");
+            pending.add(message("agent.statusChanged", body));
+        }
+        reportQueues();
+    }
+
+    private void advance(SimCase c) {
+        switch (c.step) {
+            case CREATE -> create(c);
+            case PROFILE -> profile(c);
+            case OPEN -> open(c);
+            case TALK -> talk(c);
+            case CLOSE -> close(c);
+            case REOPEN_WAIT -> {
+                if (--c.waitSteps <= 0) {
+                    enqueue(c, c.queue);
+                    c.step = Step.OPEN;
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void create(SimCase c) {
+        ObjectNode body = caseEvent(c);
+        body.put("opportunityId", pick(opportunities).id());
+        body.put("solutionId", pick(solutions).id());
+        body.put("caseTypeId", pick(caseTypes).id());
+        emit("case.created", body);
+        enqueue(c, queues.get(pick(groups).id()));
+        c.step = random.nextDouble() < mix.visitorProfile() ? Step.PROFILE : Step.OPEN;
+    }
+
+    private void profile(SimCase c) {
+        ObjectNode body = caseEvent(c);
+        ObjectNode profile = body.putObject("profile");
+        String first = FIRST[random.nextInt(FIRST.length)];
+        profile.put("name", first + " " + LAST[random.nextInt(LAST.length)]);
+        profile.put("email", first.toLowerCase(java.util.Locale.ROOT) + random.nextInt(1000) + "@example.org");
+        profile.put("orderNo", "A-" + (1000 + random.nextInt(9000)));
+        if (random.nextBoolean()) {
+            profile.put("newsletter", random.nextBoolean());
+        }
+        emit("case.visitorProfile", body);
+        c.step = Step.OPEN;
+    }
+
+    private void open(SimCase c) {
+        Queue queue = c.queue;
+        c.agent = agentOf(queue);
+        queue.inQueue--;
+        Instant since = queue.waitingSince.pollFirst();
+        if (since != null) {
+            queue.recentWaits.addLast(Math.max(0, now().toEpochMilli() - since.toEpochMilli()));
+            if (queue.recentWaits.size() > 50) {
+                queue.recentWaits.removeFirst();
+            }
+        }
+        queue.inConversation++;
+        queue.busyAgents.merge(c.agent.id(), 1, Integer::sum);
+        ObjectNode body = caseEvent(c);
+        body.put("agentId", c.agent.id());
+        body.put("groupId", queue.group.id());
+        emit("case.opened", body);
+        if (!c.opened) {
+            c.transcript.add(transcriptMessage(c, false, "title").put("message", "Conversation about " + pick(caseTypes).name()));
+            c.opened = true;
+        }
+        c.talkSteps = 1 + random.nextInt(3);
+        c.step = Step.TALK;
+    }
+
+    private void talk(SimCase c) {
+        String[] conversation = CONVERSATIONS[random.nextInt(CONVERSATIONS.length)];
+        for (int i = 0; i < conversation.length; i++) {
+            c.transcript.add(transcriptMessage(c, i % 2 == 1, "chat").put("message", conversation[i]));
+        }
+        double extra = random.nextDouble();
+        if (extra < 0.25) {
+            c.transcript.add(transcriptMessage(c, true, "navigation").put("url", URLS[random.nextInt(URLS.length)]));
+        } else if (extra < 0.45) {
+            c.transcript.add(transcriptMessage(c, true, "link").put("title", "How returns work").put("url", URLS[2]));
+        } else if (extra < 0.6) {
+            c.transcript.add(transcriptMessage(c, true, "note").put("message", NOTES[random.nextInt(NOTES.length)]));
+        } else if (extra < 0.7) {
+            c.transcript.add(transcriptMessage(c, true, "video").put("activity", "start"));
+            c.transcript.add(transcriptMessage(c, false, "video").put("activity", "stop"));
+        } else if (extra < 0.7 + mix.unknownProperty()) {
+            c.transcript.add(transcriptMessage(c, true, "cobrowseHighlight").put("selector", "#checkout-button"));
+        }
+        if (--c.talkSteps > 0) {
+            return;
+        }
+        if (c.transfers < 2 && groups.size() > 1 && random.nextDouble() < mix.transfer()) {
+            transfer(c);
+        } else {
+            c.step = Step.CLOSE;
+        }
+    }
+
+    private void transfer(SimCase c) {
+        Queue from = c.queue;
+        Queue to = from;
+        while (to == from) {
+            to = queues.get(pick(groups).id());
+        }
+        endConversation(c);
+        ObjectNode body = caseEvent(c);
+        body.put("previousAgentId", c.agent.id());
+        body.put("previousGroupId", from.group.id());
+        body.put("newGroupId", to.group.id());
+        emit("case.transferred.toGroup", body);
+        c.transfers++;
+        enqueue(c, to);
+        c.step = Step.OPEN;
+    }
+
+    private void close(SimCase c) {
+        endConversation(c);
+        boolean unresolved = random.nextDouble() < mix.unresolved();
+        String outcome = unresolved ? "unresolved" : new String[] {"positive", "positive", "neutral", "negative"}[random.nextInt(4)];
+        ObjectNode closed = caseEvent(c);
+        closed.put("outcome", outcome);
+        closed.put("closure", unresolved ? "Visitor will come back with the receipt" : "Helped the visitor");
+        ObjectNode transcript = caseEvent(c);
+        ArrayNode messages = transcript.putObject("transcript").putArray("messages");
+        c.transcript.forEach(messages::add);
+        c.transcript.clear();
+        double order = random.nextDouble();
+        if (order < mix.missingTranscript()) {
+            emit("case.closed", closed);
+        } else if (order < mix.missingTranscript() + mix.transcriptFirst()) {
+            emit("case.transcriptClosed", transcript);
+            emit("case.closed", closed);
+        } else {
+            emit("case.closed", closed);
+            emit("case.transcriptClosed", transcript);
+        }
+        if (unresolved && random.nextDouble() < mix.reopen()) {
+            c.waitSteps = 2 + random.nextInt(5);
+            c.step = Step.REOPEN_WAIT;
+        } else {
+            c.step = Step.DONE;
+        }
+    }
+
+    private void enqueue(SimCase c, Queue queue) {
+        c.queue = queue;
+        queue.inQueue++;
+        queue.waitingSince.addLast(now());
+    }
+
+    private void endConversation(SimCase c) {
+        Queue queue = c.queue;
+        queue.inConversation--;
+        queue.busyAgents.computeIfPresent(c.agent.id(), (id, n) -> n > 1 ? n - 1 : null);
+    }
+
+    private Agent agentOf(Queue queue) {
+        List<Agent> members = agents.stream().filter(a -> a.groupIds().contains(queue.group.id())).toList();
+        return members.isEmpty() ? pick(agents) : pick(members);
+    }
+
+    // --- queue events: throttled (6.5) and partially deduplicated (6.4) ---------------------------
+
+    private void reportQueues() {
+        Instant now = now();
+        for (Queue queue : queues.values()) {
+            if (now.toEpochMilli() - queue.loadReportedAt.toEpochMilli() >= THROTTLE_MS) {
+                Map<String, Long> load = Map.of("numberOfAvailableAgents", queue.available(),
+                        "numberOfVisitorsInQueue", (long) Math.max(0, queue.inQueue),
+                        "numberOfVisitorsInConversation", (long) Math.max(0, queue.inConversation));
+                if (report("group.loadChanged", queue, load, queue.reportedLoad)) {
+                    queue.loadReportedAt = now;
+                }
+            }
+            boolean busy = queue.inQueue > 0 || queue.inConversation > 0;
+            if (busy && now.toEpochMilli() - queue.timersReportedAt.toEpochMilli() >= THROTTLE_MS) {
+                long longest = queue.waitingSince.isEmpty() ? 0 : now.toEpochMilli() - queue.waitingSince.peekFirst().toEpochMilli();
+                long average = (long) queue.recentWaits.stream().mapToLong(Long::longValue).average().orElse(0);
+                report("group.performanceTimers", queue, Map.of("averageWaitingTime", average, "longestWaitingTime", longest),
+                        queue.reportedTimers);
+                queue.timersReportedAt = now;
+            }
+        }
+    }
+
+    /** Publishes the figures that changed since the last report; returns whether anything was published. */
+    private boolean report(String routingKey, Queue queue, Map<String, Long> figures, Map<String, Long> reported) {
+        ObjectNode body = event();
+        body.put("groupId", queue.group.id());
+        boolean changed = false;
+        for (String name : new java.util.TreeSet<>(figures.keySet())) {
+            Long value = figures.get(name);
+            if (!value.equals(reported.get(name))) {
+                body.put(name, value);
+                reported.put(name, value);
+                changed = true;
+            }
+        }
+        if (changed) {
+            pending.add(message(routingKey, body));
+        }
+        return changed;
+    }
+
+    // --- building messages --------------------------------------------------------------------------
+
+    private ObjectNode caseEvent(SimCase c) {
+        ObjectNode body = event();
+        body.put("caseId", c.id);
+        return body;
+    }
+
+    private void emit(String routingKey, ObjectNode body) {
+        if (random.nextDouble() < mix.unknownProperty()) {
+            body.putObject("vepTrace").put("node", "vep-" + random.nextInt(8)).put("version", "7.4");
+        }
+        pending.add(message(routingKey, body));
+    }
+
+    /** A transcript message said by the agent, or by the visitor when {@code byAgent} is false, to the other one. */
+    private ObjectNode transcriptMessage(SimCase c, boolean byAgent, String type) {
+        ObjectNode message = json.createObjectNode();
+        message.put("eventTime", TIME.format(now()));
+        ObjectNode visitor = json.createObjectNode().put("visitorId", c.visitorId);
+        ObjectNode agent = json.createObjectNode();
+        if (c.agent != null) {
+            ObjectNode id = agent.putObject("agentId");
+            id.put("id", c.agent.id());
+            id.putObject("externalIds").put("Salesforce", c.agent.externalId());
+        }
+        message.set("speaker", byAgent ? agent : visitor);
+        message.putArray("recipients").add(byAgent ? visitor : agent);
+        message.put("messageType", type);
+        return message;
+    }
+
+    private ObjectNode event() {
+        ObjectNode body = json.createObjectNode();
+        body.put("eventTime", TIME.format(now()));
+        return body;
+    }
+
+    private SimulatedMessage message(String routingKey, ObjectNode body) {
+        try {
+            return new SimulatedMessage(routingKey, json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Instant now() {
+        return live ? Instant.now() : simulatedNow;
+    }
+
+    private <T> T pick(List<T> list) {
+        return list.get(random.nextInt(list.size()));
+    }
+
+    private String uuid() {
+        return new UUID((random.nextLong() & ~0xF000L) | 0x4000L, (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.vepconnector.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vepconnector.support.CaseRecordSchema;
+import dev.vepconnector.support.ConnectorProcess;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's demo, end to end, as a newcomer runs it: the jar's code with {@code --spring.profiles.active=demo}
+ * in an empty folder, nothing else installed or configured; case records appear in ./data/out within seconds.
+ * (Only the ports are chosen free, so the test cannot clash with anything on the machine.)
+ */
+class DemoProfileTest {
+
+    @Test
+    void theDemoWritesSchemaValidCaseRecordsToDataOut() throws Exception {
+        Path folder = Files.createTempDirectory("vep-demo");
+        try (ConnectorProcess demo = ConnectorProcess.start(folder, folder.resolve("demo.log"),
+                "--spring.profiles.active=demo", "--spring.rabbitmq.port=" + freePort(), "--vep.simulator.rate=200")) {
+            Path cases = folder.resolve("data/out/cases");
+            await().atMost(Duration.ofSeconds(90)).until(() -> count(cases) >= 5);
+            ObjectMapper json = new ObjectMapper();
+            for (Path file : files(cases).subList(0, 5)) {
+                JsonNode record = json.readTree(file.toFile());
+                assertThat(CaseRecordSchema.violations(record)).as(file.toString()).isEmpty();
+                assertThat(record.get("assignments").get(0).get("agent").get("name").asText()).isNotBlank();
+            }
+            assertThat(demo.http().get().uri("/").retrieve().body(String.class)).contains("vep-connector");
+            assertThat(Files.readString(folder.resolve("demo.log"))).contains("vep-connector demo is running",
+                    "dashboard     http://localhost:");
+        }
+    }
+
+    private static long count(Path folder) throws java.io.IOException {
+        return Files.isDirectory(folder) ? files(folder).size() : 0;
+    }
+
+    private static List<Path> files(Path folder) throws java.io.IOException {
+        try (Stream<Path> list = Files.list(folder)) {
+            return list.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
