@@ -23,7 +23,8 @@ public final class ConnectorProcess implements AutoCloseable {
     private ConnectorProcess(Process process, int port) {
         this.process = process;
         this.port = port;
-        this.http = RestClient.create("http://127.0.0.1:" + port);
+        this.http = RestClient.builder().baseUrl("http://127.0.0.1:" + port)
+                .defaultHeader("Authorization", ConnectorTestSupport.adminAuthorization()).build();
     }
 
     /** Starts the connector with these arguments (a free {@code server.port} is added), its output in {@code log}. */

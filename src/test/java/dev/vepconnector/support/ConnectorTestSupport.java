@@ -11,6 +11,20 @@ public final class ConnectorTestSupport {
     private ConnectorTestSupport() {
     }
 
+    /** The admin every test connector has; reading is open so tests see what a dashboard user sees. */
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PASSWORD = "admin-test-password";
+
+    static final java.util.Map<String, String> SECURITY = java.util.Map.of(
+            "vep.security.admin.username", ADMIN_USER, "vep.security.admin.password", ADMIN_PASSWORD,
+            "vep.security.public-read", "true");
+
+    /** HTTP Basic credentials of the test admin, as a header value. */
+    public static String adminAuthorization() {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((ADMIN_USER + ":" + ADMIN_PASSWORD)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** One isolated connector setup: its own exchanges, queue and data directory. */
     public record Setup(String exchange, String integrationExchange, String queue, Path dataDirectory) {
 
@@ -33,6 +47,7 @@ public final class ConnectorTestSupport {
             registry.add("vep.queue", this::queue);
             registry.add("vep.data-directory", () -> dataDirectory.toString());
             registry.add("vep.ingest.bind-retry-interval", () -> "500ms");
+            SECURITY.forEach((key, value) -> registry.add(key, () -> value));
             TestDatabase.properties(databaseName()).forEach((key, value) -> registry.add(key, () -> value));
         }
 
@@ -47,6 +62,7 @@ public final class ConnectorTestSupport {
                     "--vep.exchange=" + exchange, "--vep.integration-exchange=" + integrationExchange, "--vep.queue=" + queue,
                     "--vep.data-directory=" + dataDirectory, "--vep.ingest.bind-retry-interval=500ms", "--server.port=0"};
             java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(base));
+            SECURITY.forEach((key, value) -> all.add("--" + key + "=" + value));
             TestDatabase.properties(databaseName()).forEach((key, value) -> all.add("--" + key + "=" + value));
             base = all.toArray(String[]::new);
             java.util.Map<String, String> byKey = new java.util.LinkedHashMap<>();

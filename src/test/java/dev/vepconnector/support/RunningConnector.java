@@ -21,7 +21,8 @@ public final class RunningConnector implements AutoCloseable {
         this.context = context;
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         this.baseUrl = "http://127.0.0.1:" + port;
-        this.http = RestClient.create(baseUrl);
+        this.http = RestClient.builder().baseUrl(baseUrl)
+                .defaultHeader("Authorization", ConnectorTestSupport.adminAuthorization()).build();
         String managementPort = context.getEnvironment().getProperty("local.management.port");
         this.management = managementPort == null ? http : RestClient.create("http://127.0.0.1:" + managementPort);
     }
