@@ -64,13 +64,20 @@ class DatabaseOutageIntegrationTest {
                     assertThat(unacknowledged()).as("messages held unacknowledged on the broker").isPositive();
                 }
 
+                long heldUnacknowledged = TestBroker.isRabbitMq() ? unacknowledged() : -1;
                 proxy.restore();
+                long restored = System.nanoTime();
+                await().atMost(Duration.ofSeconds(60)).until(() -> storedDirectly(direct) > storedWhenCut);
+                long recoveryMs = (System.nanoTime() - restored) / 1_000_000;
                 stream.get();
                 int good = MESSAGES - MESSAGES / EVERY_NTH_IS_BAD;
                 await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
                     assertThat(storedDirectly(direct)).isEqualTo(good);
                     assertThat(query(direct, "SELECT COUNT(*) FROM dead_letter")).isEqualTo(MESSAGES / EVERY_NTH_IS_BAD);
                 });
+                System.out.printf("[figures] database outage: PostgreSQL unreachable mid-stream of %d messages; %d held "
+                        + "unacknowledged on the broker, 0 acknowledged unstored; lost 0; storing again %d ms after it came back%n",
+                        MESSAGES, heldUnacknowledged, recoveryMs);
                 assertThat(query(direct, "SELECT COUNT(DISTINCT entity_id) FROM event_log")).isEqualTo(good);
                 if (TestBroker.isRabbitMq()) {
                     await().atMost(Duration.ofSeconds(30)).until(() -> unacknowledged() == 0);

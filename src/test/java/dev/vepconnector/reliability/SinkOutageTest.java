@@ -1,0 +1,136 @@
+package dev.vepconnector.reliability;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.vepconnector.support.CaseStream;
+import dev.vepconnector.support.ConnectorTestSupport.Setup;
+import dev.vepconnector.support.FakeVep;
+import dev.vepconnector.support.RunningConnector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both sinks down at once (the webhook receiver unreachable, the file sink's folder lost) while traffic
+ * flows at a steady rate: ingestion keeps the same pace as before the outage, and once the sinks are
+ * back every record revision reaches each of them, none twice. {@code -Dvep.outage.duration=5m} gives
+ * the figure of the reliability table; CI uses a short outage.
+ */
+class SinkOutageTest {
+
+    static final Duration OUTAGE = Duration.parse("PT" + System.getProperty("vep.outage.duration", "15s").toUpperCase());
+    static final int RATE = 200;
+    static final Duration BASELINE = Duration.ofSeconds(8);
+
+    final Setup setup = Setup.unique();
+    final FakeVep vep = new FakeVep();
+    final Path out = setup.dataDirectory().resolve("out");
+    WireMockServer receiver = new WireMockServer(options().dynamicPort());
+
+    @AfterEach
+    void cleanUp() {
+        receiver.stop();
+        vep.deleteQueue(setup.queue());
+        vep.deleteExchange(setup.exchange());
+        vep.close();
+    }
+
+    @Test
+    void ingestionKeepsItsPaceWhileEverySinkIsDownAndEverythingArrivesOnceAfter() throws Exception {
+        receiver.start();
+        receiver.stubFor(post(urlEqualTo("/hooks")).willReturn(aResponse().withStatus(200)));
+        int port = receiver.port();
+        vep.declareExchange(setup.exchange());
+        try (RunningConnector connector = RunningConnector.start(setup.arguments("--vep.sinks.file.directory=" + out,
+                "--vep.sinks.webhook.enabled=true", "--vep.sinks.webhook.url=http://127.0.0.1:" + port + "/hooks",
+                "--vep.sinks.file.retry.max-attempts=100000", "--vep.sinks.webhook.retry.max-attempts=100000",
+                "--vep.sinks.file.retry.max-backoff=2s", "--vep.sinks.webhook.retry.max-backoff=2s"))) {
+            await().atMost(Duration.ofSeconds(30)).until(connector::isConsuming);
+            int cases = (int) ((BASELINE.toSeconds() * 2 + OUTAGE.toSeconds() + 10) * RATE / 5.5);
+            List<String[]> stream = CaseStream.stream("outage-case-", cases);
+            AtomicBoolean done = new AtomicBoolean();
+            CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> publishAtRate(stream, done));
+
+            double before = ingestionRate(connector, BASELINE);
+            List<String> deliveredBeforeOutage = receiver.findAll(postRequestedFor(urlEqualTo("/hooks"))).stream()
+                    .map(r -> r.getHeader("webhook-id")).toList();
+            receiver.stop();
+            Files.move(out.resolve("cases"), out.resolve("cases-lost-mount"));
+            Files.writeString(out.resolve("cases"), "the mount is gone");
+            long outageStart = System.nanoTime();
+            double during = ingestionRate(connector, OUTAGE);
+            Files.delete(out.resolve("cases"));
+            Files.move(out.resolve("cases-lost-mount"), out.resolve("cases"));
+            receiver = new WireMockServer(options().port(port));
+            receiver.start();
+            receiver.stubFor(post(urlEqualTo("/hooks")).willReturn(aResponse().withStatus(200)));
+            long outageMs = (System.nanoTime() - outageStart) / 1_000_000;
+            publishing.get();
+
+            long recoveredAt = System.nanoTime();
+            await().atMost(Duration.ofMinutes(5)).until(() -> count(connector, "SELECT COUNT(*) FROM sink_delivery WHERE state <> 'DELIVERED'") == 0
+                    && count(connector, "SELECT COUNT(DISTINCT case_id) FROM case_record") == cases);
+            long drainMs = (System.nanoTime() - recoveredAt) / 1_000_000;
+            long revisions = count(connector, "SELECT COUNT(*) FROM case_record");
+            Map<String, Long> perId = java.util.stream.Stream.concat(deliveredBeforeOutage.stream(),
+                            receiver.findAll(postRequestedFor(urlEqualTo("/hooks"))).stream().map(r -> r.getHeader("webhook-id")))
+                    .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+            try (var files = Files.list(out.resolve("cases"))) {
+                assertThat(files.count()).isEqualTo(cases);
+            }
+            assertThat(count(connector, "SELECT COUNT(*) FROM sink_delivery WHERE sink = 'file' AND state = 'DELIVERED'")).isEqualTo(revisions);
+            assertThat(perId).as("every revision at the webhook receiver").hasSize((int) revisions);
+            assertThat(perId.values()).as("no revision twice at the webhook receiver").allMatch(n -> n == 1);
+            assertThat(during).as("ingestion rate during the outage vs before").isGreaterThan(before * 0.8);
+            System.out.printf("[figures] sink outage: file and webhook sinks down %d ms while %d events/s flowed; ingestion %.0f events/s "
+                    + "before, %.0f during; all %d revisions of %d cases at each sink %d ms after the last event, none twice%n",
+                    outageMs, RATE, before, during, revisions, cases, drainMs);
+        }
+    }
+
+    private void publishAtRate(List<String[]> stream, AtomicBoolean done) {
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; i < stream.size(); i++) {
+                long due = start + i * 1_000_000_000L / RATE;
+                long wait = (due - System.nanoTime()) / 1_000_000;
+                if (wait > 0) {
+                    Thread.sleep(wait);
+                }
+                vep.publish(setup.exchange(), stream.get(i)[0], stream.get(i)[1]);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            done.set(true);
+        }
+    }
+
+    /** Events stored per second over the window. */
+    private static double ingestionRate(RunningConnector connector, Duration window) {
+        long from = count(connector, "SELECT COUNT(*) FROM event_log");
+        long start = System.nanoTime();
+        await().pollDelay(window).atMost(window.plusSeconds(5)).until(() -> true);
+        long to = count(connector, "SELECT COUNT(*) FROM event_log");
+        return (to - from) / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static long count(RunningConnector connector, String sql) {
+        Long n = connector.jdbc().queryForObject(sql, Long.class);
+        return n == null ? 0 : n;
+    }
+}
