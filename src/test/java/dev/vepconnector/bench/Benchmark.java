@@ -1,0 +1,353 @@
+package dev.vepconnector.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.vepconnector.broker.EmbeddedAmqpBroker;
+import dev.vepconnector.simulator.SimulatedMessage;
+import dev.vepconnector.simulator.SimulatorProperties;
+import dev.vepconnector.simulator.VepTraffic;
+import dev.vepconnector.support.ConnectorProcess;
+import dev.vepconnector.support.ConnectorTestSupport.Setup;
+import dev.vepconnector.support.FakeVep;
+import dev.vepconnector.support.TestDatabase;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark of bench/benchmark (not a test): the raw broker against the connector on the same
+ * machine and broker, printed as a table with the targets of the performance issue.
+ */
+public final class Benchmark {
+
+    static final int EVENTS = Integer.getInteger("bench.events", 200_000);
+    static final int OPEN_CASES = Integer.getInteger("bench.open-cases", 100_000);
+    static final int LATENCY_RATE = 1000;
+    static final Duration LATENCY_RUN = Duration.ofSeconds(Integer.getInteger("bench.latency-seconds", 60));
+    static final int PREFETCH = 500;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, String[]> rows = new LinkedHashMap<>();
+
+    public static void main(String[] args) throws Exception {
+        new Benchmark().run();
+        System.exit(0);
+    }
+
+    void run() throws Exception {
+        double raw = rawConsumeRate();
+        row("raw broker consume rate (PerfTest, persistent 1.5 KB, manual acks, prefetch " + PREFETCH + ")", "%.0f msg/s".formatted(raw), "-", "1.00");
+        Drain h2 = drain(false);
+        row("drain into durable state, H2 (" + EVENTS + " simulator events)", "%.0f events/s".formatted(h2.eventsPerSecond()), ">= 0.5x raw",
+                "%.2f".formatted(h2.eventsPerSecond() / raw));
+        row("drain through the file sink too, H2", "%.0f events/s (%d records)".formatted(h2.recordsDonePerSecond(), h2.records()), "-",
+                "%.2f".formatted(h2.recordsDonePerSecond() / raw));
+        Drain pg = drain(true);
+        row("drain into durable state, PostgreSQL", "%.0f events/s".formatted(pg.eventsPerSecond()), ">= 0.5x raw",
+                "%.2f".formatted(pg.eventsPerSecond() / raw));
+        row("drain through the file sink too, PostgreSQL", "%.0f events/s (%d records)".formatted(pg.recordsDonePerSecond(), pg.records()), "-",
+                "%.2f".formatted(pg.recordsDonePerSecond() / raw));
+        long[] latency = latency();
+        row("latency publish -> record written at " + LATENCY_RATE + " events/s, p50", latency[0] + " ms", "< 20 ms", "-");
+        row("latency publish -> record written at " + LATENCY_RATE + " events/s, p99", latency[1] + " ms (" + latency[2] + " cases)", "< 100 ms", "-");
+        long[] memory = openCasesMemory();
+        row(OPEN_CASES + " open cases: heap used after GC", (memory[0] >> 20) + " MB", "< 256 MB", "-");
+        row(OPEN_CASES + " open cases: process RSS", (memory[1] >> 20) + " MB", "-", "-");
+        row("JVM start to consuming, production profile (TLS, PostgreSQL)", startToConsuming() + " ms", "< 6000 ms", "-");
+        print();
+    }
+
+    // --- 1. the raw broker ------------------------------------------------------------------------
+
+    double rawConsumeRate() throws Exception {
+        String queue = "bench.raw." + Long.toHexString(System.nanoTime());
+        String classpath = System.getProperty("bench.perftest.classpath");
+        perfTest(classpath, "-x", "1", "-y", "0", "-C", Integer.toString(EVENTS), "-s", "1500", "-f", "persistent", "-u", queue,
+                "-ad", "false", "-c", "500");
+        String output = perfTest(classpath, "-x", "0", "-y", "1", "-u", queue, "-ad", "false", "-p", "-q", Integer.toString(PREFETCH),
+                "-D", Integer.toString(EVENTS));
+        try (FakeVep vep = new FakeVep()) {
+            vep.deleteQueue(queue);
+        }
+        Matcher m = Pattern.compile("receiving rate avg: (\\d+) msg/s").matcher(output);
+        if (!m.find()) {
+            throw new IllegalStateException("PerfTest printed no receiving rate:\n" + output);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static String perfTest(String classpath, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java(), "-cp", classpath, "com.rabbitmq.perf.PerfTest"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return output;
+    }
+
+    // --- 2. draining a backlog --------------------------------------------------------------------
+
+    record Drain(double eventsPerSecond, double recordsDonePerSecond, long records) {
+    }
+
+    Drain drain(boolean postgres) throws Exception {
+        Setup setup = Setup.unique();
+        List<String> args = new ArrayList<>(List.of("--vep.sinks.file.pretty=false", "--logging.level.root=WARN"));
+        if (postgres) {
+            TestDatabase.createPostgres("vep_bench_" + Long.toHexString(System.nanoTime())).forEach((k, v) -> args.add("--" + k + "=" + v));
+        }
+        try (FakeVep vep = new FakeVep()) {
+            vep.declareExchange(setup.exchange());
+            // The connector declares and binds its queue; then it is stopped while the backlog builds up.
+            try (ConnectorProcess first = ConnectorProcess.start(setup.dataDirectory().resolve("first.log"), setup.arguments(args.toArray(String[]::new)))) {
+                await(first::isConsuming, Duration.ofSeconds(60));
+            }
+            VepTraffic traffic = VepTraffic.simulated(simulator(7, 0));
+            List<SimulatedMessage> backlog = new ArrayList<>(traffic.configuration());
+            while (backlog.size() < EVENTS) {
+                backlog.add(traffic.next());
+            }
+            publish(setup.exchange(), backlog);
+            try (ConnectorProcess connector = ConnectorProcess.start(setup.dataDirectory().resolve("drain.log"), setup.arguments(args.toArray(String[]::new)))) {
+                await(connector::isConsuming, Duration.ofSeconds(60));
+                long start = System.nanoTime();
+                await(() -> handled(connector) >= backlog.size(), Duration.ofMinutes(10));
+                double stored = backlog.size() / ((System.nanoTime() - start) / 1e9);
+                await(() -> connector.metric("vep_sink_pending") == 0 && connector.metric("vep_sink_delivered_total") > 0, Duration.ofMinutes(10));
+                double throughSinks = backlog.size() / ((System.nanoTime() - start) / 1e9);
+                long records = (long) connector.metric("vep_sink_delivered_total");
+                vep.deleteQueue(setup.queue());
+                vep.deleteExchange(setup.exchange());
+                return new Drain(stored, throughSinks, records);
+            }
+        }
+    }
+
+    private static double handled(ConnectorProcess connector) {
+        return connector.metric("vep_events_received_total") + connector.metric("vep_events_rejected_total")
+                + connector.metric("vep_events_ignored_total");
+    }
+
+    // --- 3. latency at a steady rate -------------------------------------------------------------
+
+    long[] latency() throws Exception {
+        Setup setup = Setup.unique();
+        Path out = setup.dataDirectory().resolve("out");
+        try (FakeVep vep = new FakeVep();
+             ConnectorProcess connector = ConnectorProcess.start(setup.dataDirectory().resolve("latency.log"),
+                     setup.arguments("--vep.sinks.file.directory=" + out, "--vep.sinks.file.pretty=false", "--logging.level.root=WARN"))) {
+            vep.declareExchange(setup.exchange());
+            await(connector::isConsuming, Duration.ofSeconds(60));
+            VepTraffic traffic = VepTraffic.live(simulator(11, 0));
+            Map<String, Long> completedAt = new HashMap<>();
+            Map<String, Integer> closes = new HashMap<>();
+            Map<String, Integer> transcripts = new HashMap<>();
+            try (Connection connection = factory().newConnection("bench-latency"); Channel channel = connection.createChannel()) {
+                for (SimulatedMessage m : traffic.configuration()) {
+                    channel.basicPublish(setup.exchange(), m.routingKey(), persistent(), m.body());
+                }
+                long start = System.nanoTime();
+                long total = LATENCY_RATE * LATENCY_RUN.toSeconds();
+                for (long i = 0; i < total; i++) {
+                    long due = start + i * 1_000_000_000L / LATENCY_RATE;
+                    while (System.nanoTime() < due) {
+                        Thread.onSpinWait();
+                    }
+                    SimulatedMessage m = traffic.next();
+                    channel.basicPublish(setup.exchange(), m.routingKey(), persistent(), m.body());
+                    long now = System.currentTimeMillis();
+                    if (m.routingKey().equals("case.closed") || m.routingKey().equals("case.transcriptClosed")) {
+                        String caseId = JSON.readTree(m.body()).get("caseId").asText();
+                        (m.routingKey().equals("case.closed") ? closes : transcripts).merge(caseId, 1, Integer::sum);
+                        completedAt.merge(caseId, now, Math::max);
+                    }
+                }
+            }
+            Thread.sleep(5000);
+            List<Long> latencies = new ArrayList<>();
+            for (Map.Entry<String, Long> e : completedAt.entrySet()) {
+                Path file = out.resolve("cases").resolve(e.getKey() + ".json");
+                boolean simple = closes.getOrDefault(e.getKey(), 0) == 1 && transcripts.getOrDefault(e.getKey(), 0) == 1;
+                if (simple && Files.exists(file)) {
+                    JsonNode record = JSON.readTree(file.toFile());
+                    if (record.get("revision").asInt() == 1) {
+                        latencies.add(Files.getLastModifiedTime(file).toMillis() - e.getValue());
+                    }
+                }
+            }
+            Collections.sort(latencies);
+            vep.deleteQueue(setup.queue());
+            vep.deleteExchange(setup.exchange());
+            return new long[] {percentile(latencies, 0.5), percentile(latencies, 0.99), latencies.size()};
+        }
+    }
+
+    private static long percentile(List<Long> sorted, double p) {
+        return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    }
+
+    // --- 4. memory with open cases ---------------------------------------------------------------
+
+    long[] openCasesMemory() throws Exception {
+        Setup setup = Setup.unique();
+        try (FakeVep vep = new FakeVep();
+             ConnectorProcess connector = ConnectorProcess.start(setup.dataDirectory().resolve("memory.log"),
+                     setup.arguments("--logging.level.root=WARN"))) {
+            vep.declareExchange(setup.exchange());
+            await(connector::isConsuming, Duration.ofSeconds(60));
+            List<SimulatedMessage> open = new ArrayList<>();
+            for (int i = 0; i < OPEN_CASES; i++) {
+                String caseId = "open-case-" + i;
+                open.add(new SimulatedMessage("case.created", ("{\"eventTime\":\"2026-11-23T10:00:00.000Z\",\"caseId\":\"" + caseId
+                        + "\",\"caseTypeId\":\"t-1\",\"opportunityId\":\"o-1\",\"solutionId\":\"s-1\"}").getBytes(StandardCharsets.UTF_8)));
+                open.add(new SimulatedMessage("case.opened", ("{\"eventTime\":\"2026-11-23T10:00:01.000Z\",\"caseId\":\"" + caseId
+                        + "\",\"agentId\":\"a-" + (i % 50) + "\",\"groupId\":\"g-" + (i % 5) + "\"}").getBytes(StandardCharsets.UTF_8)));
+            }
+            publish(setup.exchange(), open);
+            await(() -> handled(connector) >= open.size(), Duration.ofMinutes(10));
+            Process gc = new ProcessBuilder("jcmd", Long.toString(connector.pid()), "GC.run").redirectErrorStream(true).start();
+            gc.getInputStream().readAllBytes();
+            gc.waitFor();
+            Thread.sleep(1000);
+            long heap = heapUsed(connector);
+            long rss = rss(connector.pid());
+            vep.deleteQueue(setup.queue());
+            vep.deleteExchange(setup.exchange());
+            return new long[] {heap, rss};
+        }
+    }
+
+    private static long heapUsed(ConnectorProcess connector) {
+        String text = connector.http().get().uri("/actuator/prometheus").retrieve().body(String.class);
+        return (long) text.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static long rss(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+
+    // --- 5. start to consuming ------------------------------------------------------------------
+
+    long startToConsuming() throws Exception {
+        Setup setup = Setup.unique();
+        try (EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start(0,
+                new EmbeddedAmqpBroker.TlsKeyStore(Path.of("src/test/resources/tls/server.p12"), "changeit"));
+             FakeVep vep = new FakeVep("127.0.0.1", broker.port())) {
+            vep.declareExchange(setup.exchange());
+            int management = freePort();
+            List<String> args = new ArrayList<>(List.of("--spring.profiles.active=production", "--management.server.port=" + management,
+                    "--spring.rabbitmq.host=localhost", "--spring.rabbitmq.port=" + broker.tlsPort(), "--logging.level.root=WARN",
+                    "--spring.ssl.bundle.pem.vep-broker.truststore.certificate=file:src/test/resources/tls/ca.crt"));
+            TestDatabase.createPostgres("vep_bench_start_" + Long.toHexString(System.nanoTime())).forEach((k, v) -> args.add("--" + k + "=" + v));
+            long start = System.nanoTime();
+            try (ConnectorProcess connector = ConnectorProcess.start(setup.dataDirectory().resolve("start.log"), setup.arguments(args.toArray(String[]::new)))) {
+                HttpClient http = HttpClient.newHttpClient();
+                await(() -> brokerUp(http, management), Duration.ofSeconds(60));
+                return (System.nanoTime() - start) / 1_000_000;
+            }
+        }
+    }
+
+    private static boolean brokerUp(HttpClient http, int port) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode broker = JSON.readTree(response.body()).path("components").path("vepBroker");
+            return "UP".equals(broker.path("status").asText());
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    // --- helpers ----------------------------------------------------------------------------------
+
+    static SimulatorProperties simulator(long seed, long cases) {
+        return new SimulatorProperties(seed, 0, cases, 50, 8, 40, new SimulatorProperties.Mix(0.25, 0.15, 0.5, 0.6, 0.1, 0.02, 0.05, 0.01));
+    }
+
+    private static void publish(String exchange, List<SimulatedMessage> messages) throws Exception {
+        try (Connection connection = factory().newConnection("bench-publisher"); Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            int n = 0;
+            for (SimulatedMessage m : messages) {
+                channel.basicPublish(exchange, m.routingKey(), persistent(), m.body());
+                if (++n % 1000 == 0) {
+                    channel.waitForConfirmsOrDie(60_000);
+                }
+            }
+            channel.waitForConfirmsOrDie(60_000);
+        }
+    }
+
+    private static ConnectionFactory factory() {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        factory.setPort(5672);
+        return factory;
+    }
+
+    private static AMQP.BasicProperties persistent() {
+        return new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build();
+    }
+
+    private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private void row(String figure, String value, String target, String ratio) {
+        rows.put(figure, new String[] {value, target, ratio});
+        System.out.printf("[bench] %s: %s%n", figure, value);
+    }
+
+    private void print() {
+        System.out.println();
+        System.out.printf("Measured %s on %d cores, broker and database on the same machine.%n%n", Instant.now().toString().substring(0, 10),
+                Runtime.getRuntime().availableProcessors());
+        System.out.println("| figure | value | target | connector/raw |");
+        System.out.println("|---|---|---|---|");
+        rows.forEach((figure, v) -> System.out.printf("| %s | %s | %s | %s |%n", figure, v[0], v[1], v[2]));
+    }
+}
