@@ -126,7 +126,11 @@ public final class Benchmark {
             VepTraffic traffic = VepTraffic.simulated(simulator(7, 0));
             List<SimulatedMessage> backlog = new ArrayList<>(traffic.configuration());
             while (backlog.size() < EVENTS) {
-                backlog.add(traffic.next());
+                SimulatedMessage next = traffic.next();
+                // Only what the queue's bindings route reaches the connector (unknown types outside case.#, group.#, configuration.# do not).
+                if (next.routingKey().matches("(case|group|configuration)\\..*")) {
+                    backlog.add(next);
+                }
             }
             publish(setup.exchange(), backlog);
             try (ConnectorProcess connector = ConnectorProcess.start(setup.dataDirectory().resolve("drain.log"), setup.arguments(args.toArray(String[]::new)))) {
