@@ -23,8 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
+import dev.vepconnector.storage.AfterCommit;
 
 /**
  * The configuration caches (interface 7.3): every configured agent, group, opportunity, solution and
@@ -113,7 +112,7 @@ public class ConfigurationCaches implements EntityDirectory, VepEventHandler {
                 changed.add(store.save(merged.updatedAt(now)));
             }
         }
-        afterCommit(() -> changed.forEach(this::put));
+        AfterCommit.run(() -> changed.forEach(this::put));
     }
 
     private ConfiguredEntity mergeAllEventsOf(Key key) {
@@ -157,18 +156,5 @@ public class ConfigurationCaches implements EntityDirectory, VepEventHandler {
     private void put(ConfigurationStore.Versioned row) {
         entries.merge(new Key(row.entity().kind(), row.entity().id()), row,
                 (known, candidate) -> candidate.version() < known.version() ? known : candidate);
-    }
-
-    private static void afterCommit(Runnable action) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    action.run();
-                }
-            });
-        } else {
-            action.run();
-        }
     }
 }

@@ -21,8 +21,7 @@ import java.util.function.Consumer;
 import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
+import dev.vepconnector.storage.AfterCommit;
 
 /**
  * The live state of every group's queue, merged from group.loadChanged and group.performanceTimers in
@@ -83,7 +82,7 @@ public class GroupMonitor implements VepEventHandler {
             merged.add(state);
         });
         List<GroupStateStore.Versioned> saved = store.save(merged);
-        afterCommit(() -> publish(saved));
+        AfterCommit.run(() -> publish(saved));
     }
 
     /** Picks up what other replicas stored; reads from two refreshes back, so a late commit is not missed. */
@@ -114,18 +113,5 @@ public class GroupMonitor implements VepEventHandler {
         return new GroupView(s.groupId(), ref.name(), ref.externalIds(), s.availableAgents().value(), s.visitorsInQueue().value(),
                 s.visitorsInConversation().value(), s.averageWaitingTime().value(), s.longestWaitingTime().value(), s.updatedAt(),
                 s.events());
-    }
-
-    private static void afterCommit(Runnable action) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    action.run();
-                }
-            });
-        } else {
-            action.run();
-        }
     }
 }

@@ -6,8 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
+import dev.vepconnector.storage.AfterCommit;
 
 /**
  * The bean the case-records route calls ({@code caseRecordOutbox}): queues a record for sinks, in the
@@ -49,15 +48,6 @@ public class CaseRecordOutbox {
                     + CaseRecordEmitter.HEADER_REVISION);
         }
         store.enqueue(sinks, caseId, revision, clock.instant());
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    workers.wake(sinks);
-                }
-            });
-        } else {
-            workers.wake(sinks);
-        }
+        AfterCommit.run(() -> workers.wake(sinks));
     }
 }
