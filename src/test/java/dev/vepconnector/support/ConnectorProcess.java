@@ -66,6 +66,10 @@ public final class ConnectorProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
     public RestClient http() {
         return http;
     }
