@@ -47,6 +47,11 @@ public final class Benchmark {
     static final Duration LATENCY_RUN = Duration.ofSeconds(Integer.getInteger("bench.latency-seconds", 60));
     static final int PREFETCH = 500;
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Settings to try ({@code -Dbench.connector-args="--vep.ingest.prefetch=2000 ..."}), added to every connector's. */
+    static final List<String> EXTRA_ARGS = List.of(System.getProperty("bench.connector-args", "").trim().split("\\s+")).stream()
+            .filter(a -> !a.isBlank()).toList();
+    /** Which parts to run ({@code raw,h2,pg,latency,memory,start}); all by default. */
+    static final String ONLY = System.getProperty("bench.only", "raw,h2,pg,latency,memory,start");
 
     private final Map<String, String[]> rows = new LinkedHashMap<>();
 
@@ -56,25 +61,35 @@ public final class Benchmark {
     }
 
     void run() throws Exception {
-        double raw = rawConsumeRate();
+        double raw = ONLY.contains("raw") ? rawConsumeRate() : Double.NaN;
         row("raw broker consume rate (PerfTest, persistent 1.5 KB, manual acks, prefetch " + PREFETCH + ")", "%.0f msg/s".formatted(raw), "-", "1.00");
-        Drain h2 = drain(false);
-        row("drain into durable state, H2 (" + EVENTS + " simulator events)", "%.0f events/s".formatted(h2.eventsPerSecond()), ">= 0.5x raw",
+        if (ONLY.contains("h2")) {
+            Drain h2 = drain(false);
+            row("drain into durable state, H2 (" + EVENTS + " simulator events)", "%.0f events/s".formatted(h2.eventsPerSecond()), ">= 0.5x raw",
                 "%.2f".formatted(h2.eventsPerSecond() / raw));
         row("drain through the file sink too, H2", "%.0f events/s (%d records)".formatted(h2.recordsDonePerSecond(), h2.records()), "-",
                 "%.2f".formatted(h2.recordsDonePerSecond() / raw));
+        }
+        if (ONLY.contains("pg")) {
         Drain pg = drain(true);
         row("drain into durable state, PostgreSQL", "%.0f events/s".formatted(pg.eventsPerSecond()), ">= 0.5x raw",
                 "%.2f".formatted(pg.eventsPerSecond() / raw));
         row("drain through the file sink too, PostgreSQL", "%.0f events/s (%d records)".formatted(pg.recordsDonePerSecond(), pg.records()), "-",
                 "%.2f".formatted(pg.recordsDonePerSecond() / raw));
+        }
+        if (ONLY.contains("latency")) {
         long[] latency = latency();
         row("latency publish -> record written at " + LATENCY_RATE + " events/s, p50", latency[0] + " ms", "< 20 ms", "-");
         row("latency publish -> record written at " + LATENCY_RATE + " events/s, p99", latency[1] + " ms (" + latency[2] + " cases)", "< 100 ms", "-");
+        }
+        if (ONLY.contains("memory")) {
         long[] memory = openCasesMemory();
         row(OPEN_CASES + " open cases: heap used after GC", (memory[0] >> 20) + " MB", "< 256 MB", "-");
         row(OPEN_CASES + " open cases: process RSS", (memory[1] >> 20) + " MB", "-", "-");
-        row("JVM start to consuming, production profile (TLS, PostgreSQL)", startToConsuming() + " ms", "< 6000 ms", "-");
+        }
+        if (ONLY.contains("start")) {
+            row("JVM start to consuming, production profile (TLS, PostgreSQL)", startToConsuming() + " ms", "< 6000 ms", "-");
+        }
         print();
     }
 
@@ -114,6 +129,7 @@ public final class Benchmark {
     Drain drain(boolean postgres) throws Exception {
         Setup setup = Setup.unique();
         List<String> args = new ArrayList<>(List.of("--vep.sinks.file.pretty=false", "--logging.level.root=WARN"));
+        args.addAll(EXTRA_ARGS);
         if (postgres) {
             TestDatabase.createPostgres("vep_bench_" + Long.toHexString(System.nanoTime())).forEach((k, v) -> args.add("--" + k + "=" + v));
         }
