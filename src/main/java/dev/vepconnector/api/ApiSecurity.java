@@ -65,7 +65,10 @@ class ApiSecurity {
         } else {
             log.info("HTTP API: no admin credentials configured (vep.security.admin.*): replay and collect are refused");
         }
-        return new InMemoryUserDetailsManager(users);
+        InMemoryUserDetailsManager manager = new InMemoryUserDetailsManager(users);
+        // A plain lookup, not the manager itself: exposed as a password service, it would make Spring
+        // Security re-encode plain passwords with BCrypt and pay a BCrypt check on every request after.
+        return manager::loadUserByUsername;
     }
 
     private static void add(List<UserDetails> users, ApiSecurityProperties.User user, String role) {

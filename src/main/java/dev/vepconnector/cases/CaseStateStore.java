@@ -31,14 +31,24 @@ class CaseStateStore {
      * order so that two batches cannot deadlock.
      */
     Map<String, CaseProgress> lock(List<String> sortedCaseIds, Instant now) {
-        jdbc.batchUpdate("""
-                        INSERT INTO case_state (case_id, event_count, closes, transcripts, emitted_revision, emitted_closes,
-                                                emitted_event_count, updated_at)
-                        VALUES (?, 0, 0, 0, 0, 0, 0, ?) ON CONFLICT DO NOTHING""",
-                sortedCaseIds, 500, (ps, id) -> {
-                    ps.setString(1, id);
-                    ps.setObject(2, now.atOffset(ZoneOffset.UTC));
-                });
+        Map<String, CaseProgress> progress = selectForUpdate(sortedCaseIds);
+        List<String> missing = sortedCaseIds.stream().filter(id -> !progress.containsKey(id)).toList();
+        if (!missing.isEmpty()) {
+            // Only new cases are inserted: a conflicting insert is costly on the embedded database.
+            jdbc.batchUpdate("""
+                            INSERT INTO case_state (case_id, event_count, closes, transcripts, emitted_revision, emitted_closes,
+                                                    emitted_event_count, updated_at)
+                            VALUES (?, 0, 0, 0, 0, 0, 0, ?) ON CONFLICT DO NOTHING""",
+                    missing, 500, (ps, id) -> {
+                        ps.setString(1, id);
+                        ps.setObject(2, now.atOffset(ZoneOffset.UTC));
+                    });
+            progress.putAll(selectForUpdate(missing));
+        }
+        return progress;
+    }
+
+    private Map<String, CaseProgress> selectForUpdate(List<String> sortedCaseIds) {
         Map<String, CaseProgress> progress = new HashMap<>();
         for (int from = 0; from < sortedCaseIds.size(); from += 500) {
             List<String> chunk = sortedCaseIds.subList(from, Math.min(from + 500, sortedCaseIds.size()));

@@ -34,6 +34,9 @@ public class VepEventReader {
     /** VEP ids are GUIDs; anything this long is not an id (and would not fit the id columns). */
     static final int MAX_ID_LENGTH = 200;
 
+    /** The longest event the connector stores (the event log's column); VEP's events are a few kilobytes. */
+    public static final int MAX_STORED_LENGTH = 1_000_000;
+
     private final ObjectMapper strict;
     private final ObjectMapper canonical;
 
@@ -111,7 +114,12 @@ public class VepEventReader {
         if (event.eventTime() == null) {
             event = EventRules.withEventTime(event, receivedAt);
         }
-        return new ReadResult.Accepted(event, canonicalJson(tree));
+        String canonicalJson = canonicalJson(tree);
+        if (canonicalJson.length() > MAX_STORED_LENGTH) {
+            return reject(RejectReason.LIMIT_EXCEEDED, type + " of " + canonicalJson.length() + " characters exceeds the "
+                    + MAX_STORED_LENGTH + " the connector stores");
+        }
+        return new ReadResult.Accepted(event, canonicalJson);
     }
 
     /** Sorted-key JSON of the body: the same event re-serialized differently is still a duplicate. */

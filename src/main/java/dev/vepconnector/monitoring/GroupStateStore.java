@@ -31,11 +31,20 @@ class GroupStateStore {
 
     /** Locks the groups' rows (creating new ones) in id order for the rest of the transaction. */
     Map<String, GroupState> lock(List<String> sortedIds, Instant now) {
-        jdbc.batchUpdate("INSERT INTO group_state (group_id, events, updated_at, version) VALUES (?, 0, ?, 0) ON CONFLICT DO NOTHING",
-                sortedIds, 500, (ps, id) -> {
-                    ps.setString(1, id);
-                    ps.setObject(2, now.atOffset(ZoneOffset.UTC));
-                });
+        Map<String, GroupState> states = selectForUpdate(sortedIds);
+        List<String> missing = sortedIds.stream().filter(id -> !states.containsKey(id)).toList();
+        if (!missing.isEmpty()) {
+            jdbc.batchUpdate("INSERT INTO group_state (group_id, events, updated_at, version) VALUES (?, 0, ?, 0) ON CONFLICT DO NOTHING",
+                    missing, 500, (ps, id) -> {
+                        ps.setString(1, id);
+                        ps.setObject(2, now.atOffset(ZoneOffset.UTC));
+                    });
+            states.putAll(selectForUpdate(missing));
+        }
+        return states;
+    }
+
+    private Map<String, GroupState> selectForUpdate(List<String> sortedIds) {
         String in = String.join(",", Collections.nCopies(sortedIds.size(), "?"));
         Map<String, GroupState> states = new HashMap<>();
         jdbc.query("SELECT * FROM group_state WHERE group_id IN (" + in + ") ORDER BY group_id FOR UPDATE",

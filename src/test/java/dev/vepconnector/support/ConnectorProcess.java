@@ -19,10 +19,13 @@ public final class ConnectorProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final RestClient http;
+    /** Probes and metrics are open: read them as Kubernetes and Prometheus do, without credentials. */
+    private final RestClient open;
 
     private ConnectorProcess(Process process, int port) {
         this.process = process;
         this.port = port;
+        this.open = RestClient.create("http://127.0.0.1:" + port);
         this.http = RestClient.builder().baseUrl("http://127.0.0.1:" + port)
                 .defaultHeader("Authorization", ConnectorTestSupport.adminAuthorization()).build();
     }
@@ -38,6 +41,10 @@ public final class ConnectorProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), VepConnectorApplication.class.getName()));
+        String jvmOptions = System.getProperty("vep.connector.jvm-options", "").trim();
+        if (!jvmOptions.isEmpty()) {
+            command.addAll(command.indexOf("-cp"), List.of(jvmOptions.split("\\s+")));
+        }
         for (String arg : args) {
             if (!arg.startsWith("--server.port=")) {
                 command.add(arg);
@@ -78,7 +85,7 @@ public final class ConnectorProcess implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public boolean isConsuming() {
         try {
-            Map<String, Object> health = http.get().uri("/actuator/health").retrieve()
+            Map<String, Object> health = open.get().uri("/actuator/health").retrieve()
                     .onStatus(status -> true, (request, response) -> { }).body(Map.class);
             Map<String, Object> broker = (Map<String, Object>) ((Map<String, Object>) health.get("components")).get("vepBroker");
             return broker != null && "UP".equals(broker.get("status"));
@@ -90,7 +97,7 @@ public final class ConnectorProcess implements AutoCloseable {
     /** The sum of a Prometheus counter over all its series, or -1 while the connector does not answer. */
     public double metric(String name) {
         try {
-            String text = http.get().uri("/actuator/prometheus").retrieve().body(String.class);
+            String text = open.get().uri("/actuator/prometheus").retrieve().body(String.class);
             return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
         } catch (RuntimeException e) {
