@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both sinks down at once (the webhook receiver unreachable, the file sink's folder lost) while traffic
+ * Every sink down at once (the webhook receiver and Salesforce unreachable, the file sink's folder lost) while traffic
  * flows at a steady rate: ingestion keeps the same pace as before the outage, and once the sinks are
  * back every record revision reaches each of them, none twice. {@code -Dvep.outage.duration=5m} gives
  * the figure of the reliability table; CI uses a short outage.
@@ -40,10 +40,12 @@ class SinkOutageTest {
     final FakeVep vep = new FakeVep();
     final Path out = setup.dataDirectory().resolve("out");
     WireMockServer receiver = new WireMockServer(options().dynamicPort());
+    WireMockServer salesforce = new WireMockServer(options().dynamicPort());
 
     @AfterEach
     void cleanUp() {
         receiver.stop();
+        salesforce.stop();
         vep.deleteQueue(setup.queue());
         vep.deleteExchange(setup.exchange());
         vep.close();
@@ -54,11 +56,18 @@ class SinkOutageTest {
         receiver.start();
         receiver.stubFor(post(urlEqualTo("/hooks")).willReturn(aResponse().withStatus(200)));
         int port = receiver.port();
+        salesforce.start();
+        stubSalesforce();
+        int salesforcePort = salesforce.port();
         vep.declareExchange(setup.exchange());
         try (RunningConnector connector = RunningConnector.start(setup.arguments("--vep.sinks.file.directory=" + out,
                 "--vep.sinks.webhook.enabled=true", "--vep.sinks.webhook.url=http://127.0.0.1:" + port + "/hooks",
                 "--vep.sinks.file.retry.max-attempts=100000", "--vep.sinks.webhook.retry.max-attempts=100000",
-                "--vep.sinks.file.retry.max-backoff=2s", "--vep.sinks.webhook.retry.max-backoff=2s"))) {
+                "--vep.sinks.file.retry.max-backoff=2s", "--vep.sinks.webhook.retry.max-backoff=2s",
+                "--vep.sinks.salesforce.enabled=true", "--vep.sinks.salesforce.login-url=http://127.0.0.1:" + salesforcePort,
+                "--vep.sinks.salesforce.auth.flow=client-credentials", "--vep.sinks.salesforce.auth.client-id=app",
+                "--vep.sinks.salesforce.auth.client-secret=secret", "--vep.sinks.salesforce.retry.max-attempts=100000",
+                "--vep.sinks.salesforce.retry.max-backoff=2s"))) {
             await().atMost(Duration.ofSeconds(30)).until(connector::isConsuming);
             int cases = (int) ((BASELINE.toSeconds() * 2 + OUTAGE.toSeconds() + 10) * RATE / 5.5);
             List<String[]> stream = CaseStream.stream("outage-case-", cases);
@@ -68,7 +77,9 @@ class SinkOutageTest {
             double before = ingestionRate(connector, BASELINE);
             List<String> deliveredBeforeOutage = receiver.findAll(postRequestedFor(urlEqualTo("/hooks"))).stream()
                     .map(r -> r.getHeader("webhook-id")).toList();
+            List<String> upsertedBeforeOutage = upsertedRevisions();
             receiver.stop();
+            salesforce.stop();
             Files.move(out.resolve("cases"), out.resolve("cases-lost-mount"));
             Files.writeString(out.resolve("cases"), "the mount is gone");
             long outageStart = System.nanoTime();
@@ -78,6 +89,9 @@ class SinkOutageTest {
             receiver = new WireMockServer(options().port(port));
             receiver.start();
             receiver.stubFor(post(urlEqualTo("/hooks")).willReturn(aResponse().withStatus(200)));
+            salesforce = new WireMockServer(options().port(salesforcePort));
+            salesforce.start();
+            stubSalesforce();
             long outageMs = (System.nanoTime() - outageStart) / 1_000_000;
             publishing.get();
 
@@ -95,8 +109,11 @@ class SinkOutageTest {
             assertThat(count(connector, "SELECT COUNT(*) FROM sink_delivery WHERE sink = 'file' AND state = 'DELIVERED'")).isEqualTo(revisions);
             assertThat(perId).as("every revision at the webhook receiver").hasSize((int) revisions);
             assertThat(perId.values()).as("no revision twice at the webhook receiver").allMatch(n -> n == 1);
+            List<String> upserts = java.util.stream.Stream.concat(upsertedBeforeOutage.stream(), upsertedRevisions().stream()).toList();
+            assertThat(upserts).as("every revision upserted in Salesforce").hasSize((int) revisions);
+            assertThat(new java.util.HashSet<>(upserts)).as("none twice").hasSize((int) revisions);
             assertThat(during).as("ingestion rate during the outage vs before").isGreaterThan(before * 0.8);
-            System.out.printf("[figures] sink outage: file and webhook sinks down %d ms while %d events/s flowed; ingestion %.0f events/s "
+            System.out.printf("[figures] sink outage: file, webhook and Salesforce sinks down %d ms while %d events/s flowed; ingestion %.0f events/s "
                     + "before, %.0f during; all %d revisions of %d cases at each sink %d ms after the last event, none twice%n",
                     outageMs, RATE, before, during, revisions, cases, drainMs);
         }
@@ -118,6 +135,30 @@ class SinkOutageTest {
         } finally {
             done.set(true);
         }
+    }
+
+    private void stubSalesforce() {
+        String url = "http://127.0.0.1:" + salesforce.port();
+        salesforce.stubFor(post(urlEqualTo("/services/oauth2/token")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"access_token": "t", "instance_url": "%s", "id": "%s/id/00D000000000001/005000000000001",
+                         "token_type": "Bearer", "issued_at": "1764000000000", "signature": "c2ln"}""".formatted(url, url))));
+        salesforce.stubFor(post(urlEqualTo("/services/data/v62.0/composite")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"compositeResponse": [{"body": {"id": "5005g00000AbCdEAAV", "success": true, "errors": []},
+                          "httpHeaders": {}, "httpStatusCode": 200, "referenceId": "vepCase"}]}""")));
+    }
+
+    /** The Case upsert URL and revision of every Composite call Salesforce received. */
+    private List<String> upsertedRevisions() {
+        return salesforce.findAll(postRequestedFor(urlEqualTo("/services/data/v62.0/composite"))).stream().map(r -> {
+            try {
+                var request = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.getBodyAsString()).get("compositeRequest").get(0);
+                return request.get("url").asText() + "#" + request.get("body").get("VEP_Revision__c").asText();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
     }
 
     /** Events stored per second over the window. */
