@@ -75,11 +75,12 @@ class SinkOutageTest {
             CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> publishAtRate(stream, done));
 
             double before = ingestionRate(connector, BASELINE);
+            receiver.stop();
+            salesforce.stop();
+            // Read after stopping: a request answered between reading and stopping would be missed otherwise.
             List<String> deliveredBeforeOutage = receiver.findAll(postRequestedFor(urlEqualTo("/hooks"))).stream()
                     .map(r -> r.getHeader("webhook-id")).toList();
             List<String> upsertedBeforeOutage = upsertedRevisions();
-            receiver.stop();
-            salesforce.stop();
             Files.move(out.resolve("cases"), out.resolve("cases-lost-mount"));
             Files.writeString(out.resolve("cases"), "the mount is gone");
             long outageStart = System.nanoTime();
@@ -104,7 +105,8 @@ class SinkOutageTest {
                             receiver.findAll(postRequestedFor(urlEqualTo("/hooks"))).stream().map(r -> r.getHeader("webhook-id")))
                     .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
             try (var files = Files.list(out.resolve("cases"))) {
-                assertThat(files.count()).isEqualTo(cases);
+                // Only records count: a write cut off when the folder vanished may leave a hidden temporary file.
+                assertThat(files.filter(f -> f.getFileName().toString().endsWith(".json")).count()).isEqualTo(cases);
             }
             assertThat(count(connector, "SELECT COUNT(*) FROM sink_delivery WHERE sink = 'file' AND state = 'DELIVERED'")).isEqualTo(revisions);
             assertThat(perId).as("every revision at the webhook receiver").hasSize((int) revisions);

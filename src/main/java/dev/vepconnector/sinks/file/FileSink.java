@@ -6,13 +6,20 @@ import dev.vepconnector.sinks.CaseRecordDelivery;
 import dev.vepconnector.sinks.CaseRecordSink;
 import dev.vepconnector.sinks.RejectedDeliveryException;
 import dev.vepconnector.sinks.SinkRetry;
+import jakarta.annotation.PostConstruct;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -26,6 +33,9 @@ import org.springframework.stereotype.Component;
 class FileSink implements CaseRecordSink {
 
     /** Case ids become file names: anything but a plain id could escape the folder. */
+    private static final Logger log = LoggerFactory.getLogger(FileSink.class);
+    private static final String TEMP_SUFFIX = ".tmp";
+    private static final Duration LEFTOVER_AGE = Duration.ofMinutes(10);
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
 
     private final FileSinkProperties properties;
@@ -55,15 +65,40 @@ class FileSink implements CaseRecordSink {
         }
         Files.createDirectories(cases);
         Path target = cases.resolve(delivery.caseId() + ".json");
-        Path temp = Files.createTempFile(cases, "." + delivery.caseId() + ".", ".tmp");
+        Path temp = Files.createTempFile(cases, "." + delivery.caseId() + ".", TEMP_SUFFIX);
         try {
-            Files.write(temp, content(delivery));
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer content = ByteBuffer.wrap(content(delivery));
+                while (content.hasRemaining()) {
+                    channel.write(content);
+                }
                 channel.force(true);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Removes temporary files a write left behind when the folder vanished under it (an unmounted
+     * volume): the delivery was retried, so they are leftovers. Only old ones go, since replicas
+     * sharing the volume may be writing right now.
+     */
+    @PostConstruct
+    void removeLeftoverTemporaryFiles() {
+        if (!Files.isDirectory(cases)) {
+            return;
+        }
+        Instant before = Instant.now().minus(LEFTOVER_AGE);
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(cases, ".*" + TEMP_SUFFIX)) {
+            for (Path temp : temps) {
+                if (Files.getLastModifiedTime(temp).toInstant().isBefore(before) && Files.deleteIfExists(temp)) {
+                    log.info("Removed a leftover temporary file {}", temp.getFileName());
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Could not look for leftover temporary files in {}: {}", cases, e.toString());
         }
     }
 
