@@ -3,6 +3,7 @@ package dev.vepconnector.ingest;
 import dev.vepconnector.events.ReadResult;
 import dev.vepconnector.events.RejectReason;
 import dev.vepconnector.events.VepEventReader;
+import dev.vepconnector.storage.StorageDurability;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.time.Clock;
@@ -35,15 +36,17 @@ class IngestBatchProcessor {
     private final DeadLetterStore deadLetters;
     private final List<VepEventHandler> handlers;
     private final TransactionTemplate transaction;
+    private final StorageDurability storage;
     private final IngestMetrics metrics;
     private final Clock clock;
 
     IngestBatchProcessor(EventLog eventLog, DeadLetterStore deadLetters, List<VepEventHandler> handlers,
-                         TransactionTemplate transaction, IngestMetrics metrics, Clock clock) {
+                         TransactionTemplate transaction, StorageDurability storage, IngestMetrics metrics, Clock clock) {
         this.eventLog = eventLog;
         this.deadLetters = deadLetters;
         this.handlers = handlers;
         this.transaction = transaction;
+        this.storage = storage;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -58,13 +61,21 @@ class IngestBatchProcessor {
     private record Read(InboundMessage message, ReadResult result) {
     }
 
-    /** Stores every message of the batch, or throws {@link StorageUnavailableException} having stored none. */
+    /**
+     * Stores every message of the batch durably, or throws {@link StorageUnavailableException}; a
+     * batch retried after that finds what was stored already and treats it as duplicates.
+     */
     void process(List<InboundMessage> batch) {
         List<Read> reads = new ArrayList<>(batch.size());
         for (InboundMessage message : batch) {
             reads.add(new Read(message, reader.read(message.routingKey(), message.body(), message.receivedAt())));
         }
         store(reads);
+        try {
+            storage.persistCommitted();
+        } catch (RuntimeException e) {
+            throw new StorageUnavailableException(e);
+        }
     }
 
     private void store(List<Read> reads) {

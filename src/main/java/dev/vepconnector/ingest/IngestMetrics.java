@@ -3,6 +3,7 @@ package dev.vepconnector.ingest;
 import dev.vepconnector.events.RejectReason;
 import dev.vepconnector.events.VepEventType;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -25,6 +26,8 @@ public class IngestMetrics {
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
     private final Map<String, Counter> ignored = new ConcurrentHashMap<>();
     private final Timer consumeLatency;
+    private final DistributionSummary batchSize;
+    private final Timer batchDuration;
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -42,6 +45,17 @@ public class IngestMetrics {
                 .description("From an event's eventTime to the commit of its storage")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
+        batchSize = DistributionSummary.builder("vep.ingest.batch.size")
+                .description("Messages stored and acknowledged together in one transaction")
+                .register(registry);
+        batchDuration = Timer.builder("vep.ingest.batch.duration")
+                .description("Time to store one batch: parsing, every feature's state, the commit")
+                .register(registry);
+    }
+
+    void batchStored(int messages, Duration took) {
+        batchSize.record(messages);
+        batchDuration.record(took);
     }
 
     void received(VepEventType type, Instant eventTime, Instant storedAt) {

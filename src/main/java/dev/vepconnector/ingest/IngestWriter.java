@@ -35,13 +35,15 @@ public class IngestWriter implements SmartLifecycle {
     private final BlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
     private final IngestBatchProcessor processor;
     private final ConnectorProperties properties;
+    private final IngestMetrics metrics;
     private final Clock clock;
     private volatile boolean running;
     private volatile Thread thread;
 
-    IngestWriter(IngestBatchProcessor processor, ConnectorProperties properties, Clock clock) {
+    IngestWriter(IngestBatchProcessor processor, ConnectorProperties properties, IngestMetrics metrics, Clock clock) {
         this.processor = processor;
         this.properties = properties;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -114,8 +116,10 @@ public class IngestWriter implements SmartLifecycle {
                 }
                 batch.add(first);
                 queue.drainTo(batch, properties.ingest().batchSize() - 1);
+                long started = System.nanoTime();
                 if (storeWithRetry(batch)) {
                     acknowledge(batch);
+                    metrics.batchStored(batch.size(), Duration.ofNanos(System.nanoTime() - started));
                 }
                 batch.clear();
             } catch (InterruptedException e) {

@@ -1,6 +1,6 @@
 package dev.vepconnector.sinks;
 
-import java.sql.DatabaseMetaData;
+import dev.vepconnector.storage.StorageDurability;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -21,14 +21,10 @@ public class SinkDeliveryStore {
     private final String skipLocked;
     private final boolean shared;
 
-    SinkDeliveryStore(JdbcTemplate jdbc) {
+    SinkDeliveryStore(JdbcTemplate jdbc, StorageDurability storage) {
         this.jdbc = jdbc;
         // PostgreSQL lets replicas claim different rows at once; H2 (one replica) has no SKIP LOCKED.
-        String product = jdbc.execute((java.sql.Connection c) -> {
-            DatabaseMetaData meta = c.getMetaData();
-            return meta.getDatabaseProductName();
-        });
-        this.shared = product != null && product.toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        this.shared = storage.isShared();
         this.skipLocked = shared ? " SKIP LOCKED" : "";
     }
 

@@ -65,14 +65,14 @@ public final class Benchmark {
         row("raw broker consume rate (PerfTest, persistent 1.5 KB, manual acks, prefetch " + PREFETCH + ")", "%.0f msg/s".formatted(raw), "-", "1.00");
         if (ONLY.contains("h2")) {
             Drain h2 = drain(false);
-            row("drain into durable state, H2 (" + EVENTS + " simulator events)", "%.0f events/s".formatted(h2.eventsPerSecond()), ">= 0.5x raw",
+            row("drain into durable state, H2 (" + EVENTS + " simulator events)", "%.0f events/s (%s)".formatted(h2.eventsPerSecond(), h2.batches()), ">= 0.5x raw",
                 "%.2f".formatted(h2.eventsPerSecond() / raw));
         row("drain through the file sink too, H2", "%.0f events/s (%d records)".formatted(h2.recordsDonePerSecond(), h2.records()), "-",
                 "%.2f".formatted(h2.recordsDonePerSecond() / raw));
         }
         if (ONLY.contains("pg")) {
         Drain pg = drain(true);
-        row("drain into durable state, PostgreSQL", "%.0f events/s".formatted(pg.eventsPerSecond()), ">= 0.5x raw",
+        row("drain into durable state, PostgreSQL", "%.0f events/s (%s)".formatted(pg.eventsPerSecond(), pg.batches()), ">= 0.5x raw",
                 "%.2f".formatted(pg.eventsPerSecond() / raw));
         row("drain through the file sink too, PostgreSQL", "%.0f events/s (%d records)".formatted(pg.recordsDonePerSecond(), pg.records()), "-",
                 "%.2f".formatted(pg.recordsDonePerSecond() / raw));
@@ -123,7 +123,7 @@ public final class Benchmark {
 
     // --- 2. draining a backlog --------------------------------------------------------------------
 
-    record Drain(double eventsPerSecond, double recordsDonePerSecond, long records) {
+    record Drain(double eventsPerSecond, double recordsDonePerSecond, long records, String batches) {
     }
 
     Drain drain(boolean postgres) throws Exception {
@@ -154,12 +154,16 @@ public final class Benchmark {
                 long start = System.nanoTime();
                 await(() -> handled(connector) >= backlog.size(), Duration.ofMinutes(10));
                 double stored = backlog.size() / ((System.nanoTime() - start) / 1e9);
+                double batches = connector.metric("vep_ingest_batch_size_count");
+                String batchFigures = "%.0f messages per batch, %.1f ms per batch".formatted(
+                        connector.metric("vep_ingest_batch_size_sum") / batches,
+                        connector.metric("vep_ingest_batch_duration_seconds_sum") * 1000 / batches);
                 await(() -> connector.metric("vep_sink_pending") == 0 && connector.metric("vep_sink_delivered_total") > 0, Duration.ofMinutes(10));
                 double throughSinks = backlog.size() / ((System.nanoTime() - start) / 1e9);
                 long records = (long) connector.metric("vep_sink_delivered_total");
                 vep.deleteQueue(setup.queue());
                 vep.deleteExchange(setup.exchange());
-                return new Drain(stored, throughSinks, records);
+                return new Drain(stored, throughSinks, records, batchFigures);
             }
         }
     }
