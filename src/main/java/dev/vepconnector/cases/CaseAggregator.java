@@ -28,12 +28,15 @@ public class CaseAggregator implements VepEventHandler {
 
     private final CaseStateStore store;
     private final CaseRecordEmitter emitter;
+    private final CaseEventCache eventCache;
     private final CaseProperties properties;
     private final Clock clock;
 
-    CaseAggregator(CaseStateStore store, CaseRecordEmitter emitter, CaseProperties properties, Clock clock) {
+    CaseAggregator(CaseStateStore store, CaseRecordEmitter emitter, CaseEventCache eventCache, CaseProperties properties,
+                   Clock clock) {
         this.store = store;
         this.emitter = emitter;
+        this.eventCache = eventCache;
         this.properties = properties;
         this.clock = clock;
     }
@@ -54,10 +57,11 @@ public class CaseAggregator implements VepEventHandler {
         Map<String, CaseProgress> next = new HashMap<>();
         byCase.forEach((caseId, arrived) -> {
             CaseProgress progress = locked.get(caseId);
+            List<CaseEvent> known = eventCache.complete(caseId, progress.eventCount());
             for (CaseEvent event : arrived) {
                 progress = arrivedIn(progress, event);
             }
-            next.put(caseId, decide(caseId, progress, now));
+            next.put(caseId, decide(caseId, progress, now, known == null ? null : CaseEventCache.plus(known, arrived)));
         });
         store.save(next, now);
     }
@@ -72,15 +76,20 @@ public class CaseAggregator implements VepEventHandler {
         }
         Map<String, CaseProgress> locked = store.lock(due.stream().sorted().toList(), now);
         Map<String, CaseProgress> next = new HashMap<>();
-        locked.forEach((caseId, progress) -> next.put(caseId, decide(caseId, progress, now)));
+        locked.forEach((caseId, progress) ->
+                next.put(caseId, decide(caseId, progress, now, eventCache.complete(caseId, progress.eventCount()))));
         store.save(next, now);
         return due.size();
     }
 
-    private CaseProgress decide(String caseId, CaseProgress progress, Instant now) {
+    /** Decides on the case and emits its record if due; {@code events} are all its events when known (else null). */
+    private CaseProgress decide(String caseId, CaseProgress progress, Instant now, List<CaseEvent> events) {
         CaseProgress.Decision decision = progress.decide(now, properties.transcriptWait());
         if (decision.emit()) {
-            emitter.emit(caseId, decision.next().emittedRevision(), !decision.next().transcriptComplete(), now);
+            events = emitter.emit(caseId, decision.next().emittedRevision(), !decision.next().transcriptComplete(), now, events);
+        }
+        if (events != null) {
+            eventCache.rememberAfterCommit(caseId, events);
         }
         return decision.next();
     }

@@ -58,8 +58,13 @@ public class CaseRecordEmitter {
         this.builder = new CaseRecordBuilder(json, directory);
     }
 
-    void emit(String caseId, int revision, boolean transcriptMissing, Instant now) {
-        ObjectNode record = builder.build(caseId, revision, eventsOf(caseId), transcriptMissing);
+    /**
+     * Emits the revision, built from the case's events: {@code knownEvents} when the caller has them all
+     * (in event-log order), else those read back from the event log. Returns the events it used.
+     */
+    List<CaseEvent> emit(String caseId, int revision, boolean transcriptMissing, Instant now, List<CaseEvent> knownEvents) {
+        List<CaseEvent> events = knownEvents != null ? knownEvents : eventsOf(caseId);
+        ObjectNode record = builder.build(caseId, revision, events, transcriptMissing);
         String text = write(record);
         jdbc.update("INSERT INTO case_record (case_id, revision, record, emitted_at) VALUES (?, ?, ?, ?)",
                 caseId, revision, text, now.atOffset(ZoneOffset.UTC));
@@ -72,6 +77,7 @@ public class CaseRecordEmitter {
                     + ": " + result.getException().getMessage(), result.getException());
         }
         log.debug("Emitted case {} revision {}", caseId, revision);
+        return events;
     }
 
     private List<CaseEvent> eventsOf(String caseId) {
@@ -82,7 +88,7 @@ public class CaseRecordEmitter {
                 events.add(event);
             }
         }
-        return events;
+        return List.copyOf(events);
     }
 
     private static Map<String, Object> headers(ObjectNode record) {

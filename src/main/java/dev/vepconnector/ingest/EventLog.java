@@ -24,11 +24,12 @@ public class EventLog {
         this.jdbc = jdbc;
     }
 
-    record Entry(ReadResult.Accepted accepted, Instant receivedAt) {
+    record Entry(ReadResult.Accepted accepted, String dedupKey, Instant receivedAt) {
+    }
 
-        String dedupKey() {
-            return Hashing.sha256Hex(accepted.event().type().routingKey() + "\n" + accepted.canonicalJson());
-        }
+    /** Same type and same content (key order and spacing aside): the same event. */
+    static String dedupKey(ReadResult.Accepted accepted) {
+        return Hashing.sha256Hex(accepted.event().type().routingKey() + "\n" + accepted.canonicalJson());
     }
 
     /** Inserts the entries; the result says, per entry, whether it was new (false: a duplicate). */

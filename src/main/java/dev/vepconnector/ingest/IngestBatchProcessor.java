@@ -2,7 +2,6 @@ package dev.vepconnector.ingest;
 
 import dev.vepconnector.events.ReadResult;
 import dev.vepconnector.events.RejectReason;
-import dev.vepconnector.events.VepEventReader;
 import dev.vepconnector.storage.StorageDurability;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -31,7 +30,6 @@ class IngestBatchProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(IngestBatchProcessor.class);
 
-    private final VepEventReader reader = new VepEventReader();
     private final EventLog eventLog;
     private final DeadLetterStore deadLetters;
     private final List<VepEventHandler> handlers;
@@ -58,19 +56,12 @@ class IngestBatchProcessor {
         }
     }
 
-    private record Read(InboundMessage message, ReadResult result) {
-    }
-
     /**
      * Stores every message of the batch durably, or throws {@link StorageUnavailableException}; a
      * batch retried after that finds what was stored already and treats it as duplicates.
      */
     void process(List<InboundMessage> batch) {
-        List<Read> reads = new ArrayList<>(batch.size());
-        for (InboundMessage message : batch) {
-            reads.add(new Read(message, reader.read(message.routingKey(), message.body(), message.receivedAt())));
-        }
-        store(reads);
+        store(batch);
         try {
             storage.persistCommitted();
         } catch (RuntimeException e) {
@@ -78,7 +69,7 @@ class IngestBatchProcessor {
         }
     }
 
-    private void store(List<Read> reads) {
+    private void store(List<InboundMessage> reads) {
         try {
             Tally tally = transaction.execute(status -> storeInTransaction(reads));
             tally.publish(metrics, clock.instant());
@@ -95,18 +86,17 @@ class IngestBatchProcessor {
         }
     }
 
-    private Tally storeInTransaction(List<Read> reads) {
+    private Tally storeInTransaction(List<InboundMessage> reads) {
         Tally tally = new Tally();
         List<EventLog.Entry> entries = new ArrayList<>();
         List<DeadLetterStore.Entry> rejected = new ArrayList<>();
-        for (Read read : reads) {
-            InboundMessage m = read.message();
-            if (read.result() instanceof ReadResult.Accepted accepted) {
-                entries.add(new EventLog.Entry(accepted, m.receivedAt()));
-            } else if (read.result() instanceof ReadResult.Rejected r) {
+        for (InboundMessage m : reads) {
+            if (m.read() instanceof ReadResult.Accepted accepted) {
+                entries.add(new EventLog.Entry(accepted, m.dedupKey(), m.receivedAt()));
+            } else if (m.read() instanceof ReadResult.Rejected r) {
                 rejected.add(new DeadLetterStore.Entry(m.routingKey(), m.body(), r.reason(), r.detail(), m.receivedAt()));
                 tally.rejected.add(r);
-            } else if (read.result() instanceof ReadResult.Ignored ignored) {
+            } else if (m.read() instanceof ReadResult.Ignored ignored) {
                 tally.ignored.add(ignored.routingKey());
             }
         }
@@ -132,8 +122,7 @@ class IngestBatchProcessor {
         return tally;
     }
 
-    private void deadLetterUnstorable(Read read, RuntimeException cause) {
-        InboundMessage m = read.message();
+    private void deadLetterUnstorable(InboundMessage m, RuntimeException cause) {
         RejectReason reason = cause instanceof DataAccessException ? RejectReason.STORAGE_ERROR : RejectReason.PROCESSING_ERROR;
         String detail = m.routingKey() + " could not be stored: " + cause;
         log.error("Dead-lettering a {} message that could not be stored: {}", m.routingKey(), cause.toString());

@@ -1,6 +1,7 @@
 package dev.vepconnector.ingest;
 
 import com.rabbitmq.client.Channel;
+import dev.vepconnector.events.VepEventReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ public class IngestWriter implements SmartLifecycle {
     private static final Duration FIRST_RETRY = Duration.ofMillis(250);
 
     private final BlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
+    private final VepEventReader reader = new VepEventReader();
     private final IngestBatchProcessor processor;
     private final ConnectorProperties properties;
     private final IngestMetrics metrics;
@@ -47,13 +49,13 @@ public class IngestWriter implements SmartLifecycle {
         this.clock = clock;
     }
 
-    /** Called by the ingest route for every message, on the consumer's thread. */
+    /** Called by the ingest route for every message, on the consumer's thread: reads it and queues it for storing. */
     public void accept(Exchange exchange) {
         var in = exchange.getMessage();
         Channel channel = deliveringChannel(exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class));
         Long tag = in.getHeader(SpringRabbitMQConstants.DELIVERY_TAG, Long.class);
         byte[] body = in.getBody(byte[].class);
-        queue.add(new InboundMessage(in.getHeader(SpringRabbitMQConstants.ROUTING_KEY, String.class),
+        queue.add(InboundMessage.read(reader, in.getHeader(SpringRabbitMQConstants.ROUTING_KEY, String.class),
                 body == null ? new byte[0] : body, clock.instant(), channel, tag == null ? -1 : tag));
     }
 

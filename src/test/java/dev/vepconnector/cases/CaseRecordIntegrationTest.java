@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class CaseRecordIntegrationTest {
 
-    static final Setup SETUP = Setup.unique();
-    static final FakeVep VEP = new FakeVep();
+    static Setup SETUP;
+    static FakeVep VEP;
     static final ObjectMapper JSON = new ObjectMapper();
     static RunningConnector connector;
 
@@ -38,9 +38,17 @@ class CaseRecordIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
+        startWith();
+    }
+
+    static void startWith(String... extraArguments) throws Exception {
+        SETUP = Setup.unique();
+        VEP = new FakeVep();
         VEP.declareExchange(SETUP.exchange());
-        connector = RunningConnector.start(SETUP.arguments("--vep.cases.transcript-wait=2s", "--vep.cases.sweep-interval=200ms",
+        List<String> arguments = new ArrayList<>(List.of("--vep.cases.transcript-wait=2s", "--vep.cases.sweep-interval=200ms",
                 "--vep.sinks.file.directory=" + out()));
+        arguments.addAll(List.of(extraArguments));
+        connector = RunningConnector.start(SETUP.arguments(arguments.toArray(String[]::new)));
         await().atMost(Duration.ofSeconds(30)).until(connector::isConsuming);
         publish("configuration.agent", """
                 {"eventTime": "2026-11-23T08:00:00.000Z", "agentId": "agent-ada", "agentEmail": "ada@example.com",

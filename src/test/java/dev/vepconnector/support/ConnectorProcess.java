@@ -96,9 +96,15 @@ public final class ConnectorProcess implements AutoCloseable {
 
     /** The sum of a Prometheus counter over all its series, or -1 while the connector does not answer. */
     public double metric(String name) {
+        return metricSum(name);
+    }
+
+    /** The sum of every series of the named metrics, from one scrape; -1 if the scrape failed. */
+    public double metricSum(String... names) {
         try {
             String text = open.get().uri("/actuator/prometheus").retrieve().body(String.class);
-            return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+            return text.lines()
+                    .filter(l -> java.util.Arrays.stream(names).anyMatch(name -> l.startsWith(name + "{") || l.startsWith(name + " ")))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
         } catch (RuntimeException e) {
             return -1;
