@@ -72,7 +72,9 @@ class FileSink implements CaseRecordSink {
                 while (content.hasRemaining()) {
                     channel.write(content);
                 }
-                channel.force(true);
+                if (properties.fsync()) {
+                    channel.force(true);
+                }
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {

@@ -14,6 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * @param enabled   on by default
  * @param directory the root the {@code cases/} folder is created in
  * @param pretty    indented JSON (true) or one line (false)
+ * @param fsync     force each record to disk before it counts as delivered (true), or leave that to the
+ *                  operating system (false: much faster where every sync also flushes the database's writes,
+ *                  but a power loss may lose the last records written)
  * @param retry     retries of failed writes (a full disk, a missing mount)
  */
 @Validated
@@ -22,5 +25,6 @@ public record FileSinkProperties(
         @DefaultValue("true") boolean enabled,
         @NotNull @DefaultValue("./data/out") Path directory,
         @DefaultValue("true") boolean pretty,
+        @DefaultValue("true") boolean fsync,
         @Valid @NotNull @DefaultValue SinkRetry retry) {
 }
