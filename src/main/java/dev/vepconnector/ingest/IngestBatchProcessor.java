@@ -69,28 +69,28 @@ class IngestBatchProcessor {
         }
     }
 
-    private void store(List<InboundMessage> reads) {
+    private void store(List<InboundMessage> messages) {
         try {
-            Tally tally = transaction.execute(status -> storeInTransaction(reads));
+            Tally tally = transaction.execute(status -> storeInTransaction(messages));
             tally.publish(metrics, clock.instant());
         } catch (RuntimeException e) {
             if (isUnavailable(e)) {
                 throw new StorageUnavailableException(e);
             }
-            if (reads.size() > 1) {
-                log.warn("A batch of {} messages failed to store ({}); storing them one by one", reads.size(), e.toString());
-                reads.forEach(read -> store(List.of(read)));
+            if (messages.size() > 1) {
+                log.warn("A batch of {} messages failed to store ({}); storing them one by one", messages.size(), e.toString());
+                messages.forEach(message -> store(List.of(message)));
             } else {
-                deadLetterUnstorable(reads.get(0), e);
+                deadLetterUnstorable(messages.get(0), e);
             }
         }
     }
 
-    private Tally storeInTransaction(List<InboundMessage> reads) {
+    private Tally storeInTransaction(List<InboundMessage> messages) {
         Tally tally = new Tally();
         List<EventLog.Entry> entries = new ArrayList<>();
         List<DeadLetterStore.Entry> rejected = new ArrayList<>();
-        for (InboundMessage m : reads) {
+        for (InboundMessage m : messages) {
             if (m.read() instanceof ReadResult.Accepted accepted) {
                 entries.add(new EventLog.Entry(accepted, m.dedupKey(), m.receivedAt()));
             } else if (m.read() instanceof ReadResult.Rejected r) {

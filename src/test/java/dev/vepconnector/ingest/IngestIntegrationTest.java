@@ -131,6 +131,10 @@ class IngestIntegrationTest {
         assertThat(countForEntity("dup-1")).isEqualTo(1);
         await().untilAsserted(() -> assertThat(metric("vep_events_received_total{application=\"vep-connector\",type=\"case.closed\"}")).isGreaterThanOrEqualTo(3.0));
         assertThat(metric("vep_events_duplicates_total{application=\"vep-connector\",type=\"case.closed\"}")).isGreaterThanOrEqualTo(2.0);
+        assertThat(metric("vep_ingest_batch_size_sum{application=\"vep-connector\"}")).as("every message counted in a stored batch")
+                .isGreaterThanOrEqualTo(4.0);
+        assertThat(metric("vep_ingest_batch_duration_seconds_sum{application=\"vep-connector\"}")).as("time spent storing batches")
+                .isGreaterThan(0.0);
     }
 
     @Test
