@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import dev.vepconnector.ingest.TemporarilyUnavailableException;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,11 +69,17 @@ public class CaseRecordEmitter {
         String text = write(record);
         jdbc.update("INSERT INTO case_record (case_id, revision, record, emitted_at) VALUES (?, ?, ?, ?)",
                 caseId, revision, text, now.atOffset(ZoneOffset.UTC));
+        if (!camel.getCamelContext().isStarted()) {
+            throw new TemporarilyUnavailableException("The case-records route is not running (the application is starting or stopping)", null);
+        }
         Exchange result = camel.send(ROUTE, exchange -> {
             exchange.getMessage().setBody(text);
             exchange.getMessage().setHeaders(headers(record));
         });
         if (result.getException() != null) {
+            if (!camel.getCamelContext().isStarted()) {
+                throw new TemporarilyUnavailableException("The case-records route stopped", result.getException());
+            }
             throw new IllegalStateException("The case-records route failed for case " + caseId + " revision " + revision
                     + ": " + result.getException().getMessage(), result.getException());
         }

@@ -2,6 +2,7 @@ package dev.vepconnector.ingest;
 
 import dev.vepconnector.events.ReadResult;
 import dev.vepconnector.events.RejectReason;
+import dev.vepconnector.events.VepEventReader;
 import dev.vepconnector.storage.StorageDurability;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -20,26 +21,30 @@ import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stores a batch of messages in one transaction: valid events into the event log and, through the
- * {@link VepEventHandler}s, into every feature's state; bad ones into dead letters. When a batch
- * fails for a reason other than the database being unavailable, its messages are stored one by one,
- * so a single poison message is dead-lettered and the rest go through.
+ * Processes the messages stored in the {@link Inbox}, oldest first, a batch per transaction: valid
+ * events into the event log and, through the {@link VepEventHandler}s, into every feature's state;
+ * bad ones into dead letters; and the batch out of the inbox, all in that one transaction. When a
+ * batch fails for a reason other than the database being unavailable, its messages are processed one
+ * by one, so a single poison message is dead-lettered and the rest go through.
  */
 @Component
 class IngestBatchProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(IngestBatchProcessor.class);
 
+    private final Inbox inbox;
     private final EventLog eventLog;
     private final DeadLetterStore deadLetters;
     private final List<VepEventHandler> handlers;
     private final TransactionTemplate transaction;
     private final StorageDurability storage;
     private final IngestMetrics metrics;
+    private final VepEventReader reader = new VepEventReader();
     private final Clock clock;
 
-    IngestBatchProcessor(EventLog eventLog, DeadLetterStore deadLetters, List<VepEventHandler> handlers,
+    IngestBatchProcessor(Inbox inbox, EventLog eventLog, DeadLetterStore deadLetters, List<VepEventHandler> handlers,
                          TransactionTemplate transaction, StorageDurability storage, IngestMetrics metrics, Clock clock) {
+        this.inbox = inbox;
         this.eventLog = eventLog;
         this.deadLetters = deadLetters;
         this.handlers = handlers;
@@ -56,12 +61,49 @@ class IngestBatchProcessor {
         }
     }
 
+    /** A stored message, read: an event (with the key its duplicates share), a rejection, or an unknown type. */
+    private record Received(Inbox.Message message, ReadResult read, String dedupKey) {
+    }
+
     /**
-     * Stores every message of the batch durably, or throws {@link StorageUnavailableException}; a
-     * batch retried after that finds what was stored already and treats it as duplicates.
+     * Stores a batch of messages taken off the broker in the inbox, durably (written to disk on the
+     * embedded database), or throws {@link StorageUnavailableException}.
      */
-    void process(List<InboundMessage> batch) {
-        store(batch);
+    void storeInInbox(List<InboundMessage> batch) {
+        try {
+            transaction.executeWithoutResult(status -> inbox.append(batch));
+            storage.persistCommitted();
+        } catch (RuntimeException e) {
+            throw new StorageUnavailableException(e);
+        }
+    }
+
+    /**
+     * Processes up to {@code limit} of the oldest messages in the inbox and returns how many it took,
+     * or throws {@link StorageUnavailableException}, leaving them in the inbox.
+     */
+    int processNext(int limit) {
+        List<Received> taken = new ArrayList<>();
+        try {
+            Tally tally = transaction.execute(status -> {
+                inbox.take(limit).forEach(message -> taken.add(read(message)));
+                return taken.isEmpty() ? new Tally() : processInTransaction(taken);
+            });
+            persistProcessed();
+            tally.publish(metrics, clock.instant());
+        } catch (RuntimeException e) {
+            if (isUnavailable(e)) {
+                throw new StorageUnavailableException(e);
+            }
+            log.warn("A batch of {} messages failed to process ({}); processing them one by one", taken.size(), e.toString());
+            taken.forEach(this::processAlone);
+            persistProcessed();
+        }
+        return taken.size();
+    }
+
+    /** Records go to sinks once committed: make the commit outlive a crash first, so a record is never sent and then forgotten. */
+    private void persistProcessed() {
         try {
             storage.persistCommitted();
         } catch (RuntimeException e) {
@@ -69,32 +111,41 @@ class IngestBatchProcessor {
         }
     }
 
-    private void store(List<InboundMessage> messages) {
+    private Received read(Inbox.Message message) {
+        ReadResult read;
         try {
-            Tally tally = transaction.execute(status -> storeInTransaction(messages));
+            read = reader.read(message.routingKey(), message.body(), message.receivedAt());
+        } catch (RuntimeException e) {
+            // A bug in reading must dead-letter the message, not leave it in the inbox forever.
+            read = new ReadResult.Rejected(RejectReason.PROCESSING_ERROR, message.routingKey() + " could not be read: " + e);
+        }
+        String dedupKey = read instanceof ReadResult.Accepted accepted ? EventLog.dedupKey(accepted) : null;
+        return new Received(message, read, dedupKey);
+    }
+
+    private void processAlone(Received received) {
+        try {
+            Tally tally = transaction.execute(status ->
+                    inbox.lock(received.message().id()) ? processInTransaction(List.of(received)) : new Tally());
             tally.publish(metrics, clock.instant());
         } catch (RuntimeException e) {
             if (isUnavailable(e)) {
                 throw new StorageUnavailableException(e);
             }
-            if (messages.size() > 1) {
-                log.warn("A batch of {} messages failed to store ({}); storing them one by one", messages.size(), e.toString());
-                messages.forEach(message -> store(List.of(message)));
-            } else {
-                deadLetterUnstorable(messages.get(0), e);
-            }
+            deadLetterUnprocessable(received.message(), e);
         }
     }
 
-    private Tally storeInTransaction(List<InboundMessage> messages) {
+    private Tally processInTransaction(List<Received> messages) {
         Tally tally = new Tally();
         List<EventLog.Entry> entries = new ArrayList<>();
         List<DeadLetterStore.Entry> rejected = new ArrayList<>();
-        for (InboundMessage m : messages) {
+        for (Received m : messages) {
+            Inbox.Message message = m.message();
             if (m.read() instanceof ReadResult.Accepted accepted) {
-                entries.add(new EventLog.Entry(accepted, m.dedupKey(), m.receivedAt()));
+                entries.add(new EventLog.Entry(accepted, m.dedupKey(), message.receivedAt()));
             } else if (m.read() instanceof ReadResult.Rejected r) {
-                rejected.add(new DeadLetterStore.Entry(m.routingKey(), m.body(), r.reason(), r.detail(), m.receivedAt()));
+                rejected.add(new DeadLetterStore.Entry(message.routingKey(), message.body(), r.reason(), r.detail(), message.receivedAt()));
                 tally.rejected.add(r);
             } else if (m.read() instanceof ReadResult.Ignored ignored) {
                 tally.ignored.add(ignored.routingKey());
@@ -119,27 +170,30 @@ class IngestBatchProcessor {
                 handlers.forEach(handler -> handler.apply(fresh));
             }
         }
+        inbox.remove(messages.stream().map(Received::message).toList());
         return tally;
     }
 
-    private void deadLetterUnstorable(InboundMessage m, RuntimeException cause) {
+    private void deadLetterUnprocessable(Inbox.Message m, RuntimeException cause) {
         RejectReason reason = cause instanceof DataAccessException ? RejectReason.STORAGE_ERROR : RejectReason.PROCESSING_ERROR;
         String detail = m.routingKey() + " could not be stored: " + cause;
         log.error("Dead-lettering a {} message that could not be stored: {}", m.routingKey(), cause.toString());
         try {
-            transaction.executeWithoutResult(status ->
-                    deadLetters.insert(List.of(new DeadLetterStore.Entry(m.routingKey(), m.body(), reason, detail, m.receivedAt()))));
+            transaction.executeWithoutResult(status -> {
+                deadLetters.insert(List.of(new DeadLetterStore.Entry(m.routingKey(), m.body(), reason, detail, m.receivedAt())));
+                inbox.remove(List.of(m));
+            });
             metrics.rejected(reason);
         } catch (RuntimeException e) {
-            // Not even the dead letter could be written: hold the message (unacknowledged) rather than lose it.
-            log.error("Cannot dead-letter a {} message either ({}); holding it for retry", m.routingKey(), e.toString());
+            // Not even the dead letter could be written: the message stays in the inbox for the next attempt.
+            log.error("Cannot dead-letter a {} message either ({}); keeping it in the inbox", m.routingKey(), e.toString());
             throw new StorageUnavailableException(e);
         }
     }
 
     static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TransientDataAccessException || t instanceof DataAccessResourceFailureException
+            if (t instanceof TemporarilyUnavailableException || t instanceof TransientDataAccessException || t instanceof DataAccessResourceFailureException
                     || t instanceof RecoverableDataAccessException || t instanceof CannotCreateTransactionException
                     || t instanceof SQLTransientException || t instanceof SQLRecoverableException
                     || t instanceof java.sql.SQLNonTransientConnectionException) {

@@ -1,7 +1,6 @@
 package dev.vepconnector.ingest;
 
 import com.rabbitmq.client.Channel;
-import dev.vepconnector.events.VepEventReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,10 +19,12 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The hand-off between the broker consumer and durable state. The consumer thread only enqueues
- * (it never waits on the database); one writer thread commits what has queued up as one batch
- * (group commit: the busier the stream, the bigger the batches) and then acknowledges it with one
- * {@code basicAck(multiple)} per channel. A message is acknowledged only after its commit. While the
+ * Takes messages off the broker into the connector's durable inbox. The consumer thread only
+ * enqueues (it never waits on the database); one writer thread stores what has queued up as one
+ * batch in the {@link Inbox} (group commit: the busier the stream, the bigger the batches) and then
+ * acknowledges it with one {@code basicAck(multiple)} per channel. A message is acknowledged only
+ * after its commit; processing it is the {@link InboxProjector}'s work, so a backlog on VEP's broker
+ * (where messages expire after 5 minutes) drains as fast as messages can be stored. While the
  * database is unavailable the writer holds its batch and retries with backoff; the broker's prefetch
  * limit then stops deliveries, and nothing unstored is ever acknowledged.
  */
@@ -34,28 +35,30 @@ public class IngestWriter implements SmartLifecycle {
     private static final Duration FIRST_RETRY = Duration.ofMillis(250);
 
     private final BlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
-    private final VepEventReader reader = new VepEventReader();
     private final IngestBatchProcessor processor;
+    private final InboxProjector projector;
     private final ConnectorProperties properties;
     private final IngestMetrics metrics;
     private final Clock clock;
     private volatile boolean running;
     private volatile Thread thread;
 
-    IngestWriter(IngestBatchProcessor processor, ConnectorProperties properties, IngestMetrics metrics, Clock clock) {
+    IngestWriter(IngestBatchProcessor processor, InboxProjector projector, ConnectorProperties properties, IngestMetrics metrics,
+                 Clock clock) {
         this.processor = processor;
+        this.projector = projector;
         this.properties = properties;
         this.metrics = metrics;
         this.clock = clock;
     }
 
-    /** Called by the ingest route for every message, on the consumer's thread: reads it and queues it for storing. */
+    /** Called by the ingest route for every message, on the consumer's thread: queues it for storing. */
     public void accept(Exchange exchange) {
         var in = exchange.getMessage();
         Channel channel = deliveringChannel(exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class));
         Long tag = in.getHeader(SpringRabbitMQConstants.DELIVERY_TAG, Long.class);
         byte[] body = in.getBody(byte[].class);
-        queue.add(InboundMessage.read(reader, in.getHeader(SpringRabbitMQConstants.ROUTING_KEY, String.class),
+        queue.add(new InboundMessage(in.getHeader(SpringRabbitMQConstants.ROUTING_KEY, String.class),
                 body == null ? new byte[0] : body, clock.instant(), channel, tag == null ? -1 : tag));
     }
 
@@ -66,11 +69,6 @@ public class IngestWriter implements SmartLifecycle {
      */
     private static Channel deliveringChannel(Channel channel) {
         return channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel;
-    }
-
-    /** Messages received but not yet stored and acknowledged. */
-    public int backlog() {
-        return queue.size();
     }
 
     @Override
@@ -122,6 +120,7 @@ public class IngestWriter implements SmartLifecycle {
                 if (storeWithRetry(batch)) {
                     acknowledge(batch);
                     metrics.batchStored(batch.size(), Duration.ofNanos(System.nanoTime() - started));
+                    projector.wake();
                 }
                 batch.clear();
             } catch (InterruptedException e) {
@@ -140,7 +139,7 @@ public class IngestWriter implements SmartLifecycle {
         boolean warned = false;
         while (true) {
             try {
-                processor.process(batch);
+                processor.storeInInbox(batch);
                 if (warned) {
                     log.info("Database available again; stored the {} held messages", batch.size());
                 }

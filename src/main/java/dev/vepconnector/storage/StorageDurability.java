@@ -1,6 +1,11 @@
 package dev.vepconnector.storage;
 
 import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -9,22 +14,24 @@ import org.springframework.stereotype.Component;
  * PostgreSQL (the shared, scale-out database) makes every commit durable itself. The embedded H2
  * database runs with a write delay (see application.yaml): its commits reach the file within that
  * delay, in one write for many small transactions such as sink delivery outcomes. Where a commit
- * must not be lost because the broker is told about it next (the ingest acknowledgement),
- * {@link #persistCommitted()} writes it to the file at once.
+ * must not be lost because something outside is told about it next (the broker's acknowledgement,
+ * a record handed to sinks), {@link #persistCommitted()} writes it to the file at once.
  */
 @Component
 public class StorageDurability {
 
+    private static final long RETRY_NANOS = 100_000;
+
     private final JdbcTemplate jdbc;
     private final boolean shared;
-    private final boolean embedded;
+    private final MVStore embeddedStore;
 
     StorageDurability(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
         String product = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
         String name = product == null ? "" : product.toLowerCase(Locale.ROOT);
         this.shared = name.contains("postgres");
-        this.embedded = name.contains("h2");
+        this.embeddedStore = name.contains("h2") ? jdbc.execute(StorageDurability::h2Store) : null;
     }
 
     /** True for PostgreSQL: replicas may share it, and it can skip rows other replicas hold locked. */
@@ -32,10 +39,32 @@ public class StorageDurability {
         return shared;
     }
 
-    /** Writes everything committed so far to the database file (a no-op where commits are durable already). */
-    public void persistCommitted() {
-        if (embedded) {
-            jdbc.execute("CHECKPOINT");
+    /**
+     * Writes everything committed so far to the database file (a no-op where commits are durable
+     * already). H2's own CHECKPOINT is not enough: while another thread's store write is in progress
+     * it returns at once, having written nothing, and that other write may have started before the
+     * caller's commit. Only a store write made by this thread, after the commit, is sure to hold it;
+     * a change to a marker row makes sure there is something to write.
+     */
+    public synchronized void persistCommitted() {
+        if (embeddedStore == null) {
+            return;
         }
+        markUnsaved();
+        while (embeddedStore.commit() < 0) {
+            if (!embeddedStore.hasUnsavedChanges()) {
+                // Another thread's write took the marker: it may still be under way, so make one of our own.
+                markUnsaved();
+            }
+            LockSupport.parkNanos(RETRY_NANOS);
+        }
+    }
+
+    private void markUnsaved() {
+        jdbc.update("UPDATE h2_store_mark SET writes = writes + 1 WHERE id = 1");
+    }
+
+    private static MVStore h2Store(java.sql.Connection connection) throws java.sql.SQLException {
+        return ((SessionLocal) connection.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
     }
 }

@@ -1,0 +1,62 @@
+package dev.vepconnector.ingest;
+
+import dev.vepconnector.storage.StorageDurability;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The inbox table: messages taken off the broker, stored as received, waiting to be processed. The
+ * ingest writer appends; the projector takes the oldest, processes them and removes them in one
+ * transaction, so a message is processed exactly once however the process ends.
+ */
+@Repository
+class Inbox {
+
+    private final JdbcTemplate jdbc;
+    private final String lockTaken;
+
+    Inbox(JdbcTemplate jdbc, StorageDurability storage) {
+        this.jdbc = jdbc;
+        // Replicas sharing PostgreSQL each take rows the others have not locked; H2 has one projector.
+        this.lockTaken = storage.isShared() ? " FOR UPDATE SKIP LOCKED" : "";
+    }
+
+    /** A stored message. */
+    record Message(long id, String routingKey, byte[] body, Instant receivedAt) {
+    }
+
+    void append(List<InboundMessage> messages) {
+        jdbc.batchUpdate("INSERT INTO inbox (routing_key, received_at, body) VALUES (?, ?, ?)", messages, messages.size(),
+                (ps, message) -> {
+                    ps.setString(1, message.routingKey());
+                    ps.setObject(2, message.receivedAt().atOffset(ZoneOffset.UTC));
+                    ps.setBytes(3, message.body());
+                });
+    }
+
+    /** The oldest stored messages, locked for this transaction where replicas share the inbox. Call in a transaction. */
+    List<Message> take(int limit) {
+        return jdbc.query("SELECT id, routing_key, body, received_at FROM inbox ORDER BY id LIMIT ?" + lockTaken,
+                (rs, n) -> new Message(rs.getLong(1), rs.getString(2), rs.getBytes(3), rs.getObject(4, OffsetDateTime.class).toInstant()),
+                limit);
+    }
+
+    /** Locks one message for this transaction; false if it is gone (processed already, by another replica too). */
+    boolean lock(long id) {
+        return !jdbc.queryForList("SELECT id FROM inbox WHERE id = ? FOR UPDATE", Long.class, id).isEmpty();
+    }
+
+    void remove(List<Message> processed) {
+        jdbc.batchUpdate("DELETE FROM inbox WHERE id = ?", processed, processed.size(), (ps, message) -> ps.setLong(1, message.id()));
+    }
+
+    /** Messages stored and not yet processed. */
+    long count() {
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM inbox", Long.class);
+        return count == null ? 0 : count;
+    }
+}
