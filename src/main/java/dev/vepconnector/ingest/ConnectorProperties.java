@@ -1,6 +1,8 @@
 package dev.vepconnector.ingest;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -43,11 +45,15 @@ public record ConnectorProperties(
      * @param batchSize         most messages committed in one database transaction
      * @param bindRetryInterval how often binding is retried while VEP's exchange or the broker is missing
      * @param storeRetryMax     longest pause between attempts to store a batch while the database is unavailable
+     * @param processingShareDuringBacklog while more than a prefetch window of messages waits on the broker, the share of
+     *                          time the inbox is processed (the rest goes to taking messages off the broker, where they
+     *                          expire); 1 processes at full pace always
      */
     public record Ingest(
             @Min(1) @Max(10_000) @DefaultValue("500") int prefetch,
             @Min(1) @Max(10_000) @DefaultValue("500") int batchSize,
             @NotNull @DefaultValue("5s") Duration bindRetryInterval,
-            @NotNull @DefaultValue("30s") Duration storeRetryMax) {
+            @NotNull @DefaultValue("30s") Duration storeRetryMax,
+            @DecimalMin("0.01") @DecimalMax("1.0") @DefaultValue("0.1") double processingShareDuringBacklog) {
     }
 }

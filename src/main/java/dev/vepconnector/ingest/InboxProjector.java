@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -16,7 +17,8 @@ import org.springframework.stereotype.Component;
  * Processes what the ingest writer stored in the inbox, on its own thread, a batch per transaction,
  * as soon as the writer says there is more (and once a second in case another replica sharing the
  * database left messages behind). While the database is unavailable it retries with backoff; the
- * messages wait in the inbox, already off the broker.
+ * messages wait in the inbox, already off the broker. While a backlog waits on the broker, it gives
+ * way to the ingest writer (see {@link #giveWayToABrokerBacklog}).
  */
 @Component
 class InboxProjector implements SmartLifecycle {
@@ -25,20 +27,25 @@ class InboxProjector implements SmartLifecycle {
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
     private static final Duration FIRST_RETRY = Duration.ofMillis(250);
     private static final Duration COUNT_REFRESH = Duration.ofSeconds(1);
+    private static final Duration MAX_GIVE_WAY = Duration.ofSeconds(1);
 
     private final IngestBatchProcessor processor;
     private final Inbox inbox;
+    private final BrokerBacklog brokerBacklog;
     private final ConnectorProperties properties;
     private final Object signal = new Object();
     private final AtomicLong waiting = new AtomicLong();
     private boolean woken;
+    private boolean givingWay;
     private long countedAt;
     private volatile boolean running;
     private volatile Thread thread;
 
-    InboxProjector(IngestBatchProcessor processor, Inbox inbox, ConnectorProperties properties, MeterRegistry registry) {
+    InboxProjector(IngestBatchProcessor processor, Inbox inbox, BrokerBacklog brokerBacklog, ConnectorProperties properties,
+                   MeterRegistry registry) {
         this.processor = processor;
         this.inbox = inbox;
+        this.brokerBacklog = brokerBacklog;
         this.properties = properties;
         Gauge.builder("vep.ingest.inbox.messages", waiting, AtomicLong::get)
                 .description("Messages taken off the broker and stored, not yet processed")
@@ -109,7 +116,9 @@ class InboxProjector implements SmartLifecycle {
         boolean warned = false;
         while (running) {
             try {
+                long started = System.nanoTime();
                 int processed = processor.processNext(properties.ingest().batchSize());
+                long took = System.nanoTime() - started;
                 if (warned) {
                     log.info("Database available again; processing the inbox");
                     warned = false;
@@ -118,6 +127,8 @@ class InboxProjector implements SmartLifecycle {
                 refreshCount(processed == 0);
                 if (processed == 0) {
                     awaitWork();
+                } else {
+                    giveWayToABrokerBacklog(took);
                 }
             } catch (IngestBatchProcessor.StorageUnavailableException e) {
                 if (!warned) {
@@ -133,6 +144,31 @@ class InboxProjector implements SmartLifecycle {
             } catch (RuntimeException e) {
                 log.error("Inbox projector failed on a batch; it stays in the inbox and is tried again", e);
                 pause(retry);
+            }
+        }
+    }
+
+    /**
+     * Messages expire on VEP's broker after 5 minutes, never in the inbox: while more than a prefetch
+     * window of them waits there, taking them off comes first, and processing keeps only its share
+     * of the time ({@code vep.ingest.processing-share-during-backlog}) by pausing after each batch.
+     */
+    private void giveWayToABrokerBacklog(long batchNanos) {
+        double share = properties.ingest().processingShareDuringBacklog();
+        boolean backlog = share < 1 && brokerBacklog.waiting() > properties.ingest().prefetch();
+        if (backlog != givingWay) {
+            givingWay = backlog;
+            if (backlog) {
+                log.info("Messages are queueing on the broker: taking them off first, processing the inbox at {}% of the time", Math.round(share * 100));
+            } else {
+                log.info("The broker's queue is drained: processing the inbox at full pace");
+            }
+        }
+        if (backlog) {
+            long pauseUntil = System.nanoTime() + Math.min((long) (batchNanos * (1 - share) / share), MAX_GIVE_WAY.toNanos());
+            for (long left = pauseUntil - System.nanoTime(); left > 0 && running; left = pauseUntil - System.nanoTime()) {
+                // Not on the signal: the writer wakes it after every batch, which is exactly when it should keep out of the way.
+                LockSupport.parkNanos(left);
             }
         }
     }

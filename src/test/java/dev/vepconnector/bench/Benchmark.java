@@ -163,6 +163,7 @@ public final class Benchmark {
                 long cpuAtStart = cpuMillis(connector.pid());
                 await(() -> connector.metric("vep_ingest_batch_size_sum") >= backlog.size(), Duration.ofMinutes(10));
                 double stored = backlog.size() / ((System.nanoTime() - start) / 1e9);
+                System.out.printf("[bench] (%s) off the broker into the inbox: %.0f messages/s%n", postgres ? "PostgreSQL" : "H2", stored);
                 double batches = connector.metric("vep_ingest_batch_size_count");
                 String batchFigures = "%.0f messages per batch, %.1f ms per batch".formatted(connector.metric("vep_ingest_batch_size_sum") / batches,
                         connector.metric("vep_ingest_batch_duration_seconds_sum") * 1000 / batches);

@@ -138,6 +138,23 @@ class IngestIntegrationTest {
     }
 
     @Test
+    void messagesAPreviousRunLeftInTheInboxAreProcessed() {
+        awaitConsuming();
+        // What a run that was stopped or killed after acknowledging, before processing, leaves behind.
+        jdbc.update("INSERT INTO inbox (routing_key, received_at, body) VALUES (?, CURRENT_TIMESTAMP, ?)", "case.opened",
+                "{\"eventTime\": \"2026-11-23T13:00:00Z\", \"caseId\": \"left-in-inbox\", \"agentId\": \"a\"}".getBytes());
+        jdbc.update("INSERT INTO inbox (routing_key, received_at, body) VALUES (?, CURRENT_TIMESTAMP, ?)", "case.closed",
+                "{\"caseId\": \"left-in-inbox\", \"outcome\": \"unheard-of\"}".getBytes());
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(countForEntity("left-in-inbox")).isEqualTo(1);
+            assertThat(reasonOf(deadLetters(), "unheard-of")).startsWith("invalid-value: case.closed 'outcome'");
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM inbox", Long.class)).isZero();
+            assertThat(metric("vep_ingest_inbox_messages{application=\"vep-connector\"}")).as("inbox gauge back to empty").isZero();
+        });
+    }
+
+    @Test
     void healthIsUpWithTheQueueBound() {
         awaitConsuming();
         Map<?, ?> health = http.getForObject("/actuator/health/readiness", Map.class);
