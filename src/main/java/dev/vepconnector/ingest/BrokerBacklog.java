@@ -13,13 +13,15 @@ class BrokerBacklog {
     private static final Duration REFRESH = Duration.ofMillis(500);
 
     private final AmqpAdmin admin;
+    private final BrokerTopology topology;
     private final String queue;
     private long waiting;
     private long checkedAt;
     private boolean checked;
 
-    BrokerBacklog(AmqpAdmin admin, ConnectorProperties properties) {
+    BrokerBacklog(AmqpAdmin admin, BrokerTopology topology, ConnectorProperties properties) {
         this.admin = admin;
+        this.topology = topology;
         this.queue = properties.queue();
     }
 
@@ -35,6 +37,10 @@ class BrokerBacklog {
     }
 
     private long ask() {
+        if (!topology.isBound()) {
+            // A passive declaration of a missing queue is a channel error the broker and the client both log.
+            return 0;
+        }
         try {
             QueueInformation info = admin.getQueueInfo(queue);
             return info == null ? 0 : info.getMessageCount();

@@ -228,6 +228,11 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " (" + t.getMessage() + ")");
     }
 
+    /** True while the queue is declared and bound (and so can be asked about without an error on the broker). */
+    boolean isBound() {
+        return state == State.BOUND;
+    }
+
     @Override
     public Health health() {
         Health.Builder health = state == State.BOUND ? Health.up() : Health.down();

@@ -102,6 +102,24 @@ public final class FakeVep implements AutoCloseable {
         throw last;
     }
 
+    /** Publishes many messages ({routingKey, body} pairs), waiting for the broker's confirms every thousand. */
+    public void publishAll(String exchange, java.util.List<String[]> messages) throws IOException {
+        Channel ch = channel();
+        AMQP.BasicProperties persistent = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build();
+        try {
+            int n = 0;
+            for (String[] m : messages) {
+                ch.basicPublish(exchange, m[0], persistent, m[1].getBytes(StandardCharsets.UTF_8));
+                if (++n % 1000 == 0) {
+                    ch.waitForConfirmsOrDie(60_000);
+                }
+            }
+            ch.waitForConfirmsOrDie(60_000);
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IOException(e);
+        }
+    }
+
     private static void sleepQuietly(long millis) {
         try {
             TimeUnit.MILLISECONDS.sleep(millis);
