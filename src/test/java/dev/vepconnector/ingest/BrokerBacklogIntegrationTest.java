@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class BrokerBacklogIntegrationTest {
 
-    private static final int BACKLOG = 10_000;
+    private static final int BACKLOG = 6_000;
 
     private final Setup setup = Setup.unique();
     private final FakeVep vep = new FakeVep();
