@@ -27,6 +27,10 @@ public record Transcript(ObjectNode raw) {
         return raw;
     }
 
+    public int messageCount() {
+        return raw.get("messages").size();
+    }
+
     public List<TranscriptMessage> messages() {
         List<TranscriptMessage> result = new ArrayList<>();
         for (JsonNode message : raw.get("messages")) {
@@ -39,6 +43,6 @@ public record Transcript(ObjectNode raw) {
 
     @Override
     public String toString() {
-        return "Transcript[" + raw.get("messages").size() + " messages]";
+        return "Transcript[" + messageCount() + " messages]";
     }
 }
