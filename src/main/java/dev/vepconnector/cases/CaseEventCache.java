@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * events as the case's stored progress counts; anything else (a restart, an eviction, another
  * replica's events) sends the emitter to the event log. Entries change only once their transaction
  * has committed, so a rolled-back batch leaves none behind. Bounded by events held (a transcript's
- * messages counted too): open cases live in the database, this is only a shortcut.
+ * every JSON value counted too): open cases live in the database, this is only a shortcut.
  */
 @Component
 class CaseEventCache {
@@ -36,14 +36,15 @@ class CaseEventCache {
     }
 
     /**
-     * What a case's events count against the size: one each, and a transcript one more per message. A
-     * transcript keeps its messages parsed (tens of kilobytes where a plain event takes hundreds of
-     * bytes), so counting it as one event let a full cache outgrow a 512 MB heap at 1,000 events/s.
+     * What a case's events count against the size: one each, and a transcript one more per value in its
+     * JSON. A transcript stays a parsed tree (tens of kilobytes, where a plain event takes a couple of
+     * hundred bytes): counted as one event, a full cache held 300 MB of them at 1,000 events/s and the
+     * 512 MB heap spent seconds in full collections.
      */
     static int weight(List<CaseEvent> events) {
         int weight = 0;
         for (CaseEvent event : events) {
-            weight += event instanceof CaseTranscriptClosed closed ? 1 + closed.transcript().messageCount() : 1;
+            weight += event instanceof CaseTranscriptClosed closed ? 1 + closed.transcript().valueCount() : 1;
         }
         return weight;
     }

@@ -60,21 +60,22 @@ class CaseEventCacheTest {
     }
 
     @Test
-    void aTranscriptCountsAsManyEventsAsItHasMessages() {
+    void aTranscriptCountsByTheSizeOfItsJson() {
         var messages = JsonNodeFactory.instance.arrayNode();
         for (int i = 0; i < 20; i++) {
-            messages.addObject().put("type", "text").put("text", "message " + i);
+            messages.addObject().put("type", "chat").put("message", "message " + i);
         }
         CaseEvent transcript = new CaseTranscriptClosed(T.plusSeconds(40), "case-1",
                 new Transcript(JsonNodeFactory.instance.objectNode().set("messages", messages)));
-        CaseEventCache cache = cache(100);
+        CaseEventCache cache = cache(200);
         for (int i = 0; i < 10; i++) {
             cache.rememberAfterCommit("case-" + i, List.of(opened, closed, transcript));
         }
         cache.cleanUp();
 
-        assertThat(CaseEventCache.weight(List.of(opened, closed, transcript))).isEqualTo(23);
-        assertThat(cache.size()).as("cases of 23 each in a cache of 100").isLessThanOrEqualTo(4);
+        // opened, closed, and the transcript: 1 + its 62 values (itself, the array, 20 messages of 3 each)
+        assertThat(CaseEventCache.weight(List.of(opened, closed, transcript))).isEqualTo(65);
+        assertThat(cache.size()).as("cases of 65 each in a cache of 200").isLessThanOrEqualTo(3);
     }
 
     @Test
