@@ -24,9 +24,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * One delivery worker per enabled sink, each on its own thread (plus the threads of a sink that takes
- * several records at once), so a slow or failing sink delays nobody else and never ingestion. Workers take due deliveries from the durable queue under a lease
- * (replicas sharing PostgreSQL split the work; a crashed replica's lease runs out and another takes
- * over) and record each outcome.
+ * several records at once), so a slow or failing sink delays nobody else and never ingestion. Workers
+ * take due deliveries from the durable queue under a lease (replicas sharing PostgreSQL split the work;
+ * a crashed replica's lease runs out and another takes over) and record each outcome.
  */
 @Component
 public class SinkDeliveryWorkers implements SmartLifecycle {

@@ -20,8 +20,8 @@ import org.springframework.validation.annotation.Validated;
  *                  operating system (false: much faster where every sync also flushes the database's writes,
  *                  but a power loss may lose the last records written)
  * @param concurrency records written at once (of different cases; a case's revisions stay in order): their
- *                  syncs overlap, and a file system commits overlapping syncs together, so a backlog clears
- *                  many times faster than one write at a time
+ *                  syncs overlap instead of each waiting for the one before, which on a disk with slow
+ *                  syncs decides whether the sink keeps up
  * @param retry     retries of failed writes (a full disk, a missing mount)
  */
 @Validated
