@@ -3,6 +3,7 @@ package dev.vepconnector.cases;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.vepconnector.events.CaseEvent;
+import dev.vepconnector.events.CaseTranscriptClosed;
 import dev.vepconnector.storage.AfterCommit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,8 +15,8 @@ import org.springframework.stereotype.Component;
  * case's history back from the event log. An entry is trusted only when it holds exactly as many
  * events as the case's stored progress counts; anything else (a restart, an eviction, another
  * replica's events) sends the emitter to the event log. Entries change only once their transaction
- * has committed, so a rolled-back batch leaves none behind. Bounded by events held: open cases live
- * in the database, this is only a shortcut.
+ * has committed, so a rolled-back batch leaves none behind. Bounded by events held (a transcript's
+ * every JSON value counted too): open cases live in the database, this is only a shortcut.
  */
 @Component
 class CaseEventCache {
@@ -30,8 +31,22 @@ class CaseEventCache {
         this.enabled = properties.eventCacheSize() > 0;
         this.events = Caffeine.newBuilder()
                 .maximumWeight(Math.max(1, properties.eventCacheSize()))
-                .weigher((String caseId, List<CaseEvent> list) -> Math.max(1, list.size()))
+                .weigher((String caseId, List<CaseEvent> list) -> Math.max(1, weight(list)))
                 .build();
+    }
+
+    /**
+     * What a case's events count against the size: one each, and a transcript one more per value in its
+     * JSON. A transcript stays a parsed tree (tens of kilobytes, where a plain event takes a couple of
+     * hundred bytes): counted as one event, a full cache held 300 MB of them at 1,000 events/s and the
+     * 512 MB heap spent seconds in full collections.
+     */
+    static int weight(List<CaseEvent> events) {
+        int weight = 0;
+        for (CaseEvent event : events) {
+            weight += event instanceof CaseTranscriptClosed closed ? 1 + closed.transcript().valueCount() : 1;
+        }
+        return weight;
     }
 
     /** The case's events in order, if every one of the {@code storedCount} events stored for it is known here; else null. */

@@ -12,8 +12,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param transcriptWait how long a closed case waits for its transcript before its record goes out without it
  * @param sweepInterval  how often cases whose transcript wait is over are looked for
- * @param eventCacheSize most case events kept parsed in memory (those of recently active cases), so emitting
- *                       a record rarely reads the case back from the event log; 0 turns the cache off
+ * @param eventCacheSize most case events kept parsed in memory (those of recently active cases; a transcript
+ *                       counts one more per value in its JSON), so emitting a record rarely reads the case back from the
+ *                       event log; 0 turns the cache off
  */
 @Validated
 @ConfigurationProperties("vep.cases")

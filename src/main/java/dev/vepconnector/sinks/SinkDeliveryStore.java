@@ -120,12 +120,21 @@ public class SinkDeliveryStore {
         return due.stream().filter(c -> oldest.getOrDefault(c.caseId(), c.revision()) == c.revision()).map(Candidate::id).toList();
     }
 
-    void delivered(long id, String owner, Instant now) {
-        jdbc.update("""
+    /** A delivery done at {@code at}. */
+    record Done(long id, Instant at) {
+    }
+
+    /** Marks the deliveries delivered, in one batch (call in a transaction, so they commit together). */
+    void delivered(List<Done> done, String owner) {
+        jdbc.batchUpdate("""
                         UPDATE sink_delivery SET state = 'DELIVERED', attempts = attempts + 1, finished_at = ?, last_error = NULL,
                                lease_owner = NULL, lease_until = NULL
                         WHERE id = ? AND lease_owner = ?""",
-                now.atOffset(ZoneOffset.UTC), id, owner);
+                done, done.size(), (ps, delivery) -> {
+                    ps.setObject(1, delivery.at().atOffset(ZoneOffset.UTC));
+                    ps.setLong(2, delivery.id());
+                    ps.setString(3, owner);
+                });
     }
 
     void failed(long id, String owner, Instant nextAttempt, String error) {

@@ -5,10 +5,17 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -16,10 +23,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * One delivery worker per enabled sink, each on its own thread, so a slow or failing sink delays
- * nobody else and never ingestion. Workers take due deliveries from the durable queue under a lease
- * (replicas sharing PostgreSQL split the work; a crashed replica's lease runs out and another takes
- * over) and record each outcome.
+ * One delivery worker per enabled sink, each on its own thread (plus the threads of a sink that takes
+ * several records at once), so a slow or failing sink delays nobody else and never ingestion. Workers
+ * take due deliveries from the durable queue under a lease (replicas sharing PostgreSQL split the work;
+ * a crashed replica's lease runs out and another takes over) and record each outcome.
  */
 @Component
 public class SinkDeliveryWorkers implements SmartLifecycle {
@@ -104,6 +111,20 @@ public class SinkDeliveryWorkers implements SmartLifecycle {
                              String lastError, Instant lastErrorAt) {
     }
 
+    /** How one delivery attempt went. */
+    private sealed interface Outcome permits Delivered, Retry, Dead {
+        SinkDeliveryStore.Claimed item();
+    }
+
+    private record Delivered(SinkDeliveryStore.Claimed item, Instant at) implements Outcome {
+    }
+
+    private record Retry(SinkDeliveryStore.Claimed item, int attempt, Instant at, Duration pause, String error) implements Outcome {
+    }
+
+    private record Dead(SinkDeliveryStore.Claimed item, int attempt, String error) implements Outcome {
+    }
+
     private final class Worker implements Runnable {
 
         private final CaseRecordSink sink;
@@ -111,6 +132,10 @@ public class SinkDeliveryWorkers implements SmartLifecycle {
         private final Object signal = new Object();
         private boolean woken;
         private Thread thread;
+        /** The threads a sink that takes several records at once is given them on; null for one at a time. */
+        private ExecutorService pool;
+        /** The last delivery attempt failed and will be retried: the sink is probably down. */
+        private boolean failing;
         private volatile Instant lastDeliveredAt;
         private volatile String lastError;
         private volatile Instant lastErrorAt;
@@ -122,6 +147,14 @@ public class SinkDeliveryWorkers implements SmartLifecycle {
         }
 
         void start() {
+            if (sink.concurrency() > 1) {
+                AtomicInteger threads = new AtomicInteger();
+                pool = Executors.newFixedThreadPool(sink.concurrency(), task -> {
+                    Thread deliverer = new Thread(task, "sink-" + sink.name() + "-" + threads.incrementAndGet());
+                    deliverer.setDaemon(true);
+                    return deliverer;
+                });
+            }
             thread = new Thread(this, "sink-" + sink.name());
             thread.setDaemon(true);
             thread.start();
@@ -142,6 +175,10 @@ public class SinkDeliveryWorkers implements SmartLifecycle {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                if (pool != null) {
+                    pool.shutdownNow();
+                }
             }
         }
 
@@ -176,75 +213,143 @@ public class SinkDeliveryWorkers implements SmartLifecycle {
             }
         }
 
+        /**
+         * Claims due deliveries and delivers them a wave at a time: as many at once as the sink takes,
+         * their outcomes committed together. Within a claim each case appears once (only its oldest
+         * pending revision is claimed), so a wave never holds two revisions of a case.
+         */
         private int deliverDue() throws InterruptedException {
             Instant claimedAt = clock.instant();
             List<SinkDeliveryStore.Claimed> claimed = transaction.execute(
                     status -> store.claim(sink.name(), owner, claimedAt, claimedAt.plus(LEASE), CLAIM_LIMIT));
             Instant leaseRenewedAt = claimedAt;
-            for (int i = 0; i < claimed.size(); i++) {
-                List<SinkDeliveryStore.Claimed> rest = claimed.subList(i + 1, claimed.size());
+            int sent = 0;
+            while (sent < claimed.size()) {
+                List<SinkDeliveryStore.Claimed> unsent = claimed.subList(sent, claimed.size());
                 if (!running || Thread.currentThread().isInterrupted()) {
-                    releaseAll(claimed.subList(i, claimed.size()), clock.instant());
+                    releaseAll(unsent, clock.instant());
                     throw new InterruptedException();
                 }
-                Instant now = clock.instant();
-                if (Duration.between(leaseRenewedAt, now).compareTo(LEASE.dividedBy(3)) > 0) {
-                    store.extendLease(sink.name(), owner, now.plus(LEASE));
-                    leaseRenewedAt = now;
-                }
-                Instant retryAt = deliver(claimed.get(i));
-                if (retryAt != null) {
+                leaseRenewedAt = renewLeaseIfDue(leaseRenewedAt);
+                // A sink that just failed is probed with one record, not hammered with a whole wave.
+                int waveSize = failing ? 1 : Math.max(1, sink.concurrency());
+                List<SinkDeliveryStore.Claimed> wave = unsent.subList(0, Math.min(waveSize, unsent.size()));
+                Instant retryAt = settle(attemptOrGiveBack(wave, unsent));
+                failing = retryAt != null;
+                if (failing) {
                     // The peer is failing: give the rest back for the same moment instead of hammering it.
-                    releaseAll(rest, retryAt);
+                    releaseAll(unsent.subList(wave.size(), unsent.size()), retryAt);
                     return 0;
                 }
+                sent += wave.size();
             }
             return claimed.size();
+        }
+
+        private List<Outcome> attemptOrGiveBack(List<SinkDeliveryStore.Claimed> wave, List<SinkDeliveryStore.Claimed> unsent)
+                throws InterruptedException {
+            try {
+                return attempt(wave);
+            } catch (InterruptedException e) {
+                // Some of the wave may have been delivered: delivering them again is allowed, losing them is not.
+                releaseAll(unsent, clock.instant());
+                throw e;
+            }
+        }
+
+        private Instant renewLeaseIfDue(Instant renewedAt) {
+            Instant now = clock.instant();
+            if (Duration.between(renewedAt, now).compareTo(LEASE.dividedBy(3)) <= 0) {
+                return renewedAt;
+            }
+            store.extendLease(sink.name(), owner, now.plus(LEASE));
+            return now;
         }
 
         private void releaseAll(List<SinkDeliveryStore.Claimed> items, Instant at) {
             items.forEach(item -> store.release(item.id(), owner, at));
         }
 
-        /** Delivers one record; returns when to retry if it failed and will be retried, else null. */
-        private Instant deliver(SinkDeliveryStore.Claimed item) {
+        /** Delivers the wave, on the pool when there is more than one record; returns each record's outcome. */
+        private List<Outcome> attempt(List<SinkDeliveryStore.Claimed> wave) throws InterruptedException {
+            if (wave.size() == 1 || pool == null) {
+                List<Outcome> outcomes = new ArrayList<>(wave.size());
+                for (SinkDeliveryStore.Claimed item : wave) {
+                    outcomes.add(attempt(item));
+                }
+                return outcomes;
+            }
+            List<Callable<Outcome>> attempts = wave.stream().<Callable<Outcome>>map(item -> () -> attempt(item)).toList();
+            List<Outcome> outcomes = new ArrayList<>(wave.size());
+            for (Future<Outcome> attempt : pool.invokeAll(attempts)) {
+                try {
+                    outcomes.add(attempt.get());
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("A delivery attempt failed outside the sink", e.getCause());
+                }
+            }
+            return outcomes;
+        }
+
+        /** Delivers one record and says how it went. */
+        private Outcome attempt(SinkDeliveryStore.Claimed item) {
             int attempt = item.attempts() + 1;
             try {
                 sink.deliver(new CaseRecordDelivery(item.caseId(), item.revision(), item.json(), attempt));
-                Instant now = clock.instant();
-                store.delivered(item.id(), owner, now);
-                metrics.delivered(Duration.between(item.createdAt(), now));
-                lastDeliveredAt = now;
-                return null;
+                return new Delivered(item, clock.instant());
             } catch (RejectedDeliveryException e) {
-                metrics.failed.increment();
-                giveUp(item, attempt, "refused: " + e.getMessage());
-                return null;
+                return new Dead(item, attempt, "refused: " + e.getMessage());
             } catch (Exception e) {
-                metrics.failed.increment();
                 String error = describe(e);
-                noteError(error);
                 if (attempt >= sink.retry().maxAttempts()) {
-                    giveUp(item, attempt, "gave up after " + attempt + " attempts: " + error);
-                    return null;
+                    return new Dead(item, attempt, "gave up after " + attempt + " attempts: " + error);
                 }
                 Duration pause = e instanceof RetryLaterException later && later.after() != null
                         ? later.after() : sink.retry().backoffAfter(attempt);
-                Instant retryAt = clock.instant().plus(pause);
-                store.failed(item.id(), owner, retryAt, error);
-                metrics.retried.increment();
-                log.warn("Sink {}: delivery of case {} revision {} failed (attempt {}), retrying in {} ms: {}",
-                        sink.name(), item.caseId(), item.revision(), attempt, pause.toMillis(), error);
-                return retryAt;
+                return new Retry(item, attempt, clock.instant().plus(pause), pause, error);
             }
         }
 
-        private void giveUp(SinkDeliveryStore.Claimed item, int attempt, String error) {
-            store.dead(item.id(), owner, clock.instant(), error);
-            metrics.deadLettered.increment();
-            noteError(error);
-            log.error("Sink {}: case {} revision {} dead-lettered after {} attempt(s): {}", sink.name(), item.caseId(),
-                    item.revision(), attempt, error);
+        /**
+         * Records the outcomes of a wave in one transaction (one commit, not one per record), then
+         * counts and logs them; returns the earliest retry if any delivery failed and will be retried, else null.
+         */
+        private Instant settle(List<Outcome> outcomes) {
+            List<SinkDeliveryStore.Done> delivered = outcomes.stream().filter(Delivered.class::isInstance).map(Delivered.class::cast)
+                    .map(d -> new SinkDeliveryStore.Done(d.item().id(), d.at())).toList();
+            transaction.executeWithoutResult(status -> {
+                if (!delivered.isEmpty()) {
+                    store.delivered(delivered, owner);
+                }
+                for (Outcome outcome : outcomes) {
+                    if (outcome instanceof Retry retry) {
+                        store.failed(retry.item().id(), owner, retry.at(), retry.error());
+                    } else if (outcome instanceof Dead dead) {
+                        store.dead(dead.item().id(), owner, clock.instant(), dead.error());
+                    }
+                }
+            });
+            Instant retryAt = null;
+            for (Outcome outcome : outcomes) {
+                if (outcome instanceof Delivered done) {
+                    metrics.delivered(Duration.between(done.item().createdAt(), done.at()));
+                    lastDeliveredAt = done.at();
+                } else if (outcome instanceof Retry retry) {
+                    metrics.failed.increment();
+                    metrics.retried.increment();
+                    noteError(retry.error());
+                    log.warn("Sink {}: delivery of case {} revision {} failed (attempt {}), retrying in {} ms: {}", sink.name(),
+                            retry.item().caseId(), retry.item().revision(), retry.attempt(), retry.pause().toMillis(), retry.error());
+                    retryAt = retryAt == null || retry.at().isBefore(retryAt) ? retry.at() : retryAt;
+                } else if (outcome instanceof Dead dead) {
+                    metrics.failed.increment();
+                    metrics.deadLettered.increment();
+                    noteError(dead.error());
+                    log.error("Sink {}: case {} revision {} dead-lettered after {} attempt(s): {}", sink.name(), dead.item().caseId(),
+                            dead.item().revision(), dead.attempt(), dead.error());
+                }
+            }
+            return retryAt;
         }
 
         private void noteError(String error) {

@@ -2,10 +2,13 @@ package dev.vepconnector.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.vepconnector.events.CaseClosed;
 import dev.vepconnector.events.CaseEvent;
 import dev.vepconnector.events.CaseOpened;
+import dev.vepconnector.events.CaseTranscriptClosed;
 import dev.vepconnector.events.Outcome;
+import dev.vepconnector.events.Transcript;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -54,6 +57,25 @@ class CaseEventCacheTest {
         cache.cleanUp();
 
         assertThat(cache.size()).isLessThanOrEqualTo(5);
+    }
+
+    @Test
+    void aTranscriptCountsByTheSizeOfItsJson() {
+        var messages = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < 20; i++) {
+            messages.addObject().put("type", "chat").put("message", "message " + i);
+        }
+        CaseEvent transcript = new CaseTranscriptClosed(T.plusSeconds(40), "case-1",
+                new Transcript(JsonNodeFactory.instance.objectNode().set("messages", messages)));
+        CaseEventCache cache = cache(200);
+        for (int i = 0; i < 10; i++) {
+            cache.rememberAfterCommit("case-" + i, List.of(opened, closed, transcript));
+        }
+        cache.cleanUp();
+
+        // opened, closed, and the transcript: 1 + its 62 values (itself, the array, 20 messages of 3 each)
+        assertThat(CaseEventCache.weight(List.of(opened, closed, transcript))).isEqualTo(65);
+        assertThat(cache.size()).as("cases of 65 each in a cache of 200").isLessThanOrEqualTo(3);
     }
 
     @Test

@@ -86,6 +86,39 @@ class SinkDeliveryIntegrationTest {
     }
 
     @Test
+    void aBacklogIsWrittenSeveralRecordsAtOnceYetEachCaseInRevisionOrder() throws Exception {
+        breakTheFileSink();
+        start("--vep.sinks.file.concurrency=4", "--vep.sinks.file.retry.initial-backoff=100ms",
+                "--vep.sinks.file.retry.max-backoff=300ms", "--vep.sinks.file.retry.max-attempts=1000");
+        List<String> cases = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            cases.add("backlog-" + i);
+            publishClosedCase(cases.get(i), "09:%02d:00".formatted(i), "unresolved");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT COUNT(*) FROM case_record") == 30);
+        for (int i = 0; i < 30; i++) {
+            publishReopenAndClose(cases.get(i), "10:%02d:00".formatted(i));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT COUNT(*) FROM case_record") == 60);
+
+        try (TemporaryFiles writes = TemporaryFiles.watch(Files.createDirectories(setup.dataDirectory().resolve("repaired")))) {
+            repairTheFileSinkAt(writes.folder());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                for (String caseId : cases) {
+                    assertThat(file(caseId)).as(caseId).isNotNull();
+                    assertThat(file(caseId).get("revision").asInt()).as(caseId).isEqualTo(2);
+                }
+            });
+            assertThat(writes.mostAtOnce()).as("records being written at the same moment").isGreaterThan(1);
+        }
+        assertThat(metric("vep_sink_delivered_total")).isEqualTo(60.0);
+        assertThat(count("""
+                SELECT COUNT(*) FROM sink_delivery a JOIN sink_delivery b ON a.sink = b.sink AND a.case_id = b.case_id
+                WHERE a.revision = 1 AND b.revision = 2 AND a.finished_at <= b.finished_at AND a.state = 'DELIVERED'
+                  AND b.state = 'DELIVERED'""")).isEqualTo(30);
+    }
+
+    @Test
     void exhaustedDeliveriesAreDeadLettersThatTheApiListsAndReplays() throws Exception {
         breakTheFileSink();
         start("--vep.sinks.file.retry.initial-backoff=50ms", "--vep.sinks.file.retry.max-attempts=2");
@@ -169,6 +202,61 @@ class SinkDeliveryIntegrationTest {
 
     private void repairTheFileSink() throws Exception {
         Files.delete(out.resolve("cases"));
+    }
+
+    /**
+     * Repairs the sink by putting a real folder, {@code cases}, where the broken one was: a symbolic link
+     * to {@code folder}, so a watcher registered on that folder sees every write from the first.
+     */
+    private void repairTheFileSinkAt(Path folder) throws Exception {
+        Files.delete(out.resolve("cases"));
+        Files.createSymbolicLink(out.resolve("cases"), folder);
+    }
+
+    /** The sink's temporary files as they come and go (inotify reports them in order), and how many existed at once. */
+    private static final class TemporaryFiles implements AutoCloseable {
+        private final Path folder;
+        private final java.nio.file.WatchService watch;
+        private final java.util.Set<String> existing = new java.util.HashSet<>();
+        private int mostAtOnce;
+
+        private TemporaryFiles(Path folder) throws java.io.IOException {
+            this.folder = folder;
+            this.watch = folder.getFileSystem().newWatchService();
+            folder.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE, java.nio.file.StandardWatchEventKinds.ENTRY_DELETE);
+        }
+
+        static TemporaryFiles watch(Path folder) throws java.io.IOException {
+            return new TemporaryFiles(folder);
+        }
+
+        Path folder() {
+            return folder;
+        }
+
+        int mostAtOnce() {
+            for (java.nio.file.WatchKey key = watch.poll(); key != null; key = watch.poll()) {
+                for (java.nio.file.WatchEvent<?> event : key.pollEvents()) {
+                    String name = String.valueOf(event.context());
+                    if (!name.endsWith(".tmp")) {
+                        continue;
+                    }
+                    if (event.kind() == java.nio.file.StandardWatchEventKinds.ENTRY_CREATE) {
+                        existing.add(name);
+                        mostAtOnce = Math.max(mostAtOnce, existing.size());
+                    } else {
+                        existing.remove(name);
+                    }
+                }
+                key.reset();
+            }
+            return mostAtOnce;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            watch.close();
+        }
     }
 
     private void publishClosedCase(String caseId, String time, String outcome) throws Exception {

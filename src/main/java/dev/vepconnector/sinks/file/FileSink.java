@@ -59,6 +59,11 @@ class FileSink implements CaseRecordSink {
     }
 
     @Override
+    public int concurrency() {
+        return properties.concurrency();
+    }
+
+    @Override
     public void deliver(CaseRecordDelivery delivery) throws IOException, RejectedDeliveryException {
         if (!SAFE_ID.matcher(delivery.caseId()).matches() || delivery.caseId().contains("..")) {
             throw new RejectedDeliveryException("case id " + delivery.caseId() + " is not usable as a file name");

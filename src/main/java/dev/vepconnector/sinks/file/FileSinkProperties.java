@@ -2,6 +2,8 @@ package dev.vepconnector.sinks.file;
 
 import dev.vepconnector.sinks.SinkRetry;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,6 +19,9 @@ import org.springframework.validation.annotation.Validated;
  * @param fsync     force each record to disk before it counts as delivered (true), or leave that to the
  *                  operating system (false: much faster where every sync also flushes the database's writes,
  *                  but a power loss may lose the last records written)
+ * @param concurrency records written at once (of different cases; a case's revisions stay in order): their
+ *                  syncs overlap instead of each waiting for the one before, which on a disk with slow
+ *                  syncs decides whether the sink keeps up
  * @param retry     retries of failed writes (a full disk, a missing mount)
  */
 @Validated
@@ -26,5 +31,6 @@ public record FileSinkProperties(
         @NotNull @DefaultValue("./data/out") Path directory,
         @DefaultValue("true") boolean pretty,
         @DefaultValue("true") boolean fsync,
+        @Min(1) @Max(64) @DefaultValue("8") int concurrency,
         @Valid @NotNull @DefaultValue SinkRetry retry) {
 }

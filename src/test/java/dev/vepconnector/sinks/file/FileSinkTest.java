@@ -22,7 +22,7 @@ class FileSinkTest {
     Path directory;
 
     private FileSink sink(boolean pretty) {
-        return new FileSink(new FileSinkProperties(true, directory, pretty, true,
+        return new FileSink(new FileSinkProperties(true, directory, pretty, true, 1,
                 new SinkRetry(3, Duration.ofSeconds(1), Duration.ofMinutes(1), 2.0, 0.2)), new ObjectMapper());
     }
 
