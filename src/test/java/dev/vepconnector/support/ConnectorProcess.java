@@ -37,14 +37,22 @@ public final class ConnectorProcess implements AutoCloseable {
 
     /** The same, run in {@code workingDirectory} (relative paths such as {@code ./data} resolve there). */
     public static ConnectorProcess start(Path workingDirectory, Path log, String... args) {
+        return start(workingDirectory, log, List.of("-cp", System.getProperty("java.class.path"), VepConnectorApplication.class.getName()), args);
+    }
+
+    /**
+     * The same, the JVM launched with {@code launch} after the common JVM options instead of the test
+     * classpath: e.g. {@code -XX:SharedArchiveFile=... -jar vep-connector.jar}, as the container image does.
+     */
+    public static ConnectorProcess start(Path workingDirectory, Path log, List<String> launch, String... args) {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), VepConnectorApplication.class.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC"));
         String jvmOptions = System.getProperty("vep.connector.jvm-options", "").trim();
         if (!jvmOptions.isEmpty()) {
-            command.addAll(command.indexOf("-cp"), List.of(jvmOptions.split("\\s+")));
+            command.addAll(List.of(jvmOptions.split("\\s+")));
         }
+        command.addAll(launch);
         for (String arg : args) {
             if (!arg.startsWith("--server.port=")) {
                 command.add(arg);
