@@ -1,6 +1,7 @@
 package dev.vepconnector.storage;
 
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -25,6 +26,8 @@ public class StorageDurability {
     private final JdbcTemplate jdbc;
     private final boolean shared;
     private final MVStore embeddedStore;
+    private final AtomicLong requests = new AtomicLong();
+    private long persistedUpTo;
 
     StorageDurability(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -46,17 +49,27 @@ public class StorageDurability {
      * caller's commit. Only a store write made by this thread, after the commit, is sure to hold it;
      * a change to a marker row makes sure there is something to write.
      */
-    public synchronized void persistCommitted() {
+    public void persistCommitted() {
         if (embeddedStore == null) {
             return;
         }
-        markUnsaved();
-        while (embeddedStore.commit() < 0) {
-            if (!embeddedStore.hasUnsavedChanges()) {
-                // Another thread's write took the marker: it may still be under way, so make one of our own.
-                markUnsaved();
+        // Taken after the caller's commit: a store write that starts once this ticket is handed out holds that commit.
+        long ticket = requests.incrementAndGet();
+        synchronized (this) {
+            if (persistedUpTo >= ticket) {
+                // Group commit: the write made while this caller waited for the lock holds its commit already.
+                return;
             }
-            LockSupport.parkNanos(RETRY_NANOS);
+            long covered = requests.get();
+            markUnsaved();
+            while (embeddedStore.commit() < 0) {
+                if (!embeddedStore.hasUnsavedChanges()) {
+                    // Another thread's write took the marker: it may still be under way, so make one of our own.
+                    markUnsaved();
+                }
+                LockSupport.parkNanos(RETRY_NANOS);
+            }
+            persistedUpTo = covered;
         }
     }
 

@@ -53,13 +53,13 @@ public final class Benchmark {
     static final List<String> EXTRA_ARGS = List.of(System.getProperty("bench.connector-args", "").trim().split("\\s+")).stream()
             .filter(a -> !a.isBlank()).toList();
     /**
-     * How the start figure's connector is launched: {@code classpath} (the test classpath, default),
+     * How the start figure's connector is launched: {@code classpath} (the test classpath),
      * {@code jar} (target/vep-connector.jar extracted as the Dockerfile does, {@code java -jar}) or
-     * {@code jar-cds} (the same with the class data sharing archive of the Dockerfile's training run).
+     * {@code jar-cds} (the same with the class data sharing archive of the Dockerfile's training run; the default, as the image runs).
      */
-    static final String START_LAUNCH = System.getProperty("bench.start-launch", "classpath");
+    static final String START_LAUNCH = System.getProperty("bench.start-launch", "jar-cds");
     /** How many times the connector is started for the start-to-consuming figure; the median is reported. */
-    static final int START_RUNS = Integer.getInteger("bench.start-runs", 1);
+    static final int START_RUNS = Integer.getInteger("bench.start-runs", 3);
     /** Which parts to run ({@code raw,h2,pg,latency,memory,start}); all by default. */
     static final String ONLY = System.getProperty("bench.only", "raw,h2,pg,latency,memory,start");
 
