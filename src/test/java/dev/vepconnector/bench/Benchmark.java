@@ -64,6 +64,8 @@ public final class Benchmark {
     static final String ONLY = System.getProperty("bench.only", "raw,h2,pg,latency,memory,start");
 
     private final Map<String, String[]> rows = new LinkedHashMap<>();
+    /** Data directories of the connectors run so far: a latency run's embedded database alone takes gigabytes. */
+    private final List<Path> scratch = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         new Benchmark().run();
@@ -75,24 +77,29 @@ public final class Benchmark {
         row("raw broker consume rate (PerfTest, persistent 1.5 KB, manual acks, prefetch " + PREFETCH + ")", "%.0f msg/s".formatted(raw), "-", "1.00");
         if (ONLY.contains("h2")) {
             drainRows("H2", drain(false), raw);
+            deleteScratch();
         }
         if (ONLY.contains("pg")) {
             drainRows("PostgreSQL", drain(true), raw);
+            deleteScratch();
         }
         if (ONLY.contains("latency")) {
-        Latency latency = latency();
-        row("latency publish -> record written at " + LATENCY_RATE + " events/s (after a " + LATENCY_WARMUP.toSeconds() + " s warm-up), p50",
-                "%.1f ms".formatted(latency.p50()), "< 20 ms", "-");
-        row("latency publish -> record written at " + LATENCY_RATE + " events/s, p99", "%.1f ms (%s)".formatted(latency.p99(), latency.details()),
-                "< 100 ms", "-");
+            Latency latency = latency();
+            row("latency publish -> record written at " + LATENCY_RATE + " events/s (after a " + LATENCY_WARMUP.toSeconds() + " s warm-up), p50",
+                    "%.1f ms".formatted(latency.p50()), "< 20 ms", "-");
+            row("latency publish -> record written at " + LATENCY_RATE + " events/s, p99", "%.1f ms (%s)".formatted(latency.p99(), latency.details()),
+                    "< 100 ms", "-");
+            deleteScratch();
         }
         if (ONLY.contains("memory")) {
-        long[] memory = openCasesMemory();
-        row(OPEN_CASES + " open cases: heap used after GC", (memory[0] >> 20) + " MB", "< 256 MB", "-");
-        row(OPEN_CASES + " open cases: process RSS", (memory[1] >> 20) + " MB", "-", "-");
+            long[] memory = openCasesMemory();
+            row(OPEN_CASES + " open cases: heap used after GC", (memory[0] >> 20) + " MB", "< 256 MB", "-");
+            row(OPEN_CASES + " open cases: process RSS", (memory[1] >> 20) + " MB", "-", "-");
+            deleteScratch();
         }
         if (ONLY.contains("start")) {
             row("JVM start to consuming, production profile (TLS, PostgreSQL)", startToConsumingMedian(), "< 6000 ms", "-");
+            deleteScratch();
         }
         print();
     }
@@ -145,7 +152,7 @@ public final class Benchmark {
     }
 
     Drain drain(boolean postgres) throws Exception {
-        Setup setup = Setup.unique();
+        Setup setup = scratchSetup();
         List<String> args = new ArrayList<>(List.of("--vep.sinks.file.pretty=false", "--logging.level.root=WARN"));
         args.addAll(EXTRA_ARGS);
         if (postgres) {
@@ -208,7 +215,7 @@ public final class Benchmark {
     }
 
     Latency latency() throws Exception {
-        Setup setup = Setup.unique();
+        Setup setup = scratchSetup();
         Path out = setup.dataDirectory().resolve("out");
         Path cases = Files.createDirectories(out.resolve("cases"));
         try (FakeVep vep = new FakeVep();
@@ -301,7 +308,7 @@ public final class Benchmark {
     // --- 4. memory with open cases ---------------------------------------------------------------
 
     long[] openCasesMemory() throws Exception {
-        Setup setup = Setup.unique();
+        Setup setup = scratchSetup();
         try (FakeVep vep = new FakeVep();
              ConnectorProcess connector = ConnectorProcess.start(setup.dataDirectory().resolve("memory.log"),
                      setup.arguments("--logging.level.root=WARN"))) {
@@ -433,7 +440,7 @@ public final class Benchmark {
     }
 
     StartTime startToConsuming(List<String> launch) throws Exception {
-        Setup setup = Setup.unique();
+        Setup setup = scratchSetup();
         try (EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start(0,
                 new EmbeddedAmqpBroker.TlsKeyStore(Path.of("src/test/resources/tls/server.p12"), "changeit"));
              FakeVep vep = new FakeVep("127.0.0.1", broker.port())) {
@@ -469,6 +476,26 @@ public final class Benchmark {
     }
 
     // --- helpers ----------------------------------------------------------------------------------
+
+    private Setup scratchSetup() {
+        Setup setup = Setup.unique();
+        scratch.add(setup.dataDirectory());
+        return setup;
+    }
+
+    /** Deletes the data directories of the parts that finished (a failed part's stay, with its logs). */
+    private void deleteScratch() throws IOException {
+        for (Path directory : scratch) {
+            if (Files.exists(directory)) {
+                try (var paths = Files.walk(directory)) {
+                    for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(path);
+                    }
+                }
+            }
+        }
+        scratch.clear();
+    }
 
     static SimulatorProperties simulator(long seed, long cases) {
         return new SimulatorProperties(seed, 0, cases, 50, 8, 40, new SimulatorProperties.Mix(0.25, 0.15, 0.5, 0.6, 0.1, 0.02, 0.05, 0.01));
