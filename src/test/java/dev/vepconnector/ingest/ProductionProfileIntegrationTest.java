@@ -79,7 +79,9 @@ class ProductionProfileIntegrationTest {
                 await().atMost(Duration.ofSeconds(30)).until(connector::isConsuming);
             }
         }
-        String line = output.getOut().lines().filter(l -> l.contains("bound to exchange")).findFirst().orElseThrow();
+        // Output is captured JVM-wide: another test's connector may log its own binding meanwhile.
+        String line = output.getOut().lines().filter(l -> l.contains("Queue '" + setup.queue() + "'") && l.contains("bound to exchange"))
+                .findFirst().orElseThrow();
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
         assertThat(json.at("/log/level").asText()).isEqualTo("INFO");
         assertThat(json.get("message").asText()).startsWith("Queue '" + setup.queue() + "'");
