@@ -89,7 +89,9 @@ class IngestBatchProcessor {
                 inbox.take(limit).forEach(message -> taken.add(read(message)));
                 return taken.isEmpty() ? new Tally() : processInTransaction(taken);
             });
-            persistProcessed();
+            if (!taken.isEmpty()) {
+                persistProcessed();
+            }
             tally.publish(metrics, clock.instant());
         } catch (RuntimeException e) {
             if (isUnavailable(e)) {
@@ -102,7 +104,10 @@ class IngestBatchProcessor {
         return taken.size();
     }
 
-    /** Records go to sinks once committed: make the commit outlive a crash first, so a record is never sent and then forgotten. */
+    /**
+     * Sinks are woken at the commit; writing it to disk right after keeps short the moment in which a
+     * crash could undo a batch whose records a sink already took (they would be emitted and sent again).
+     */
     private void persistProcessed() {
         try {
             storage.persistCommitted();

@@ -49,7 +49,7 @@ public class IngestMetrics {
                 .description("Messages stored and acknowledged together in one transaction")
                 .register(registry);
         batchDuration = Timer.builder("vep.ingest.batch.duration")
-                .description("Time to store one batch (every feature's state, the commit, the write to disk) and acknowledge it")
+                .description("Time to store one batch of messages in the inbox (the commit and the write to disk) and acknowledge it")
                 .register(registry);
     }
 
