@@ -28,15 +28,12 @@ public class CaseAggregator implements VepEventHandler {
 
     private final CaseStateStore store;
     private final CaseRecordEmitter emitter;
-    private final CaseEventCache eventCache;
     private final CaseProperties properties;
     private final Clock clock;
 
-    CaseAggregator(CaseStateStore store, CaseRecordEmitter emitter, CaseEventCache eventCache, CaseProperties properties,
-                   Clock clock) {
+    CaseAggregator(CaseStateStore store, CaseRecordEmitter emitter, CaseProperties properties, Clock clock) {
         this.store = store;
         this.emitter = emitter;
-        this.eventCache = eventCache;
         this.properties = properties;
         this.clock = clock;
     }
@@ -57,11 +54,10 @@ public class CaseAggregator implements VepEventHandler {
         Map<String, CaseProgress> next = new HashMap<>();
         byCase.forEach((caseId, arrived) -> {
             CaseProgress progress = locked.get(caseId);
-            List<CaseEvent> known = eventCache.complete(caseId, progress.eventCount());
             for (CaseEvent event : arrived) {
                 progress = arrivedIn(progress, event);
             }
-            next.put(caseId, decide(caseId, progress, now, known == null ? null : CaseEventCache.plus(known, arrived)));
+            next.put(caseId, decide(caseId, progress, now));
         });
         store.save(next, now);
     }
@@ -76,20 +72,16 @@ public class CaseAggregator implements VepEventHandler {
         }
         Map<String, CaseProgress> locked = store.lock(due.stream().sorted().toList(), now);
         Map<String, CaseProgress> next = new HashMap<>();
-        locked.forEach((caseId, progress) ->
-                next.put(caseId, decide(caseId, progress, now, eventCache.complete(caseId, progress.eventCount()))));
+        locked.forEach((caseId, progress) -> next.put(caseId, decide(caseId, progress, now)));
         store.save(next, now);
         return due.size();
     }
 
-    /** Decides on the case and emits its record if due; {@code events} are all its events when known (else null). */
-    private CaseProgress decide(String caseId, CaseProgress progress, Instant now, List<CaseEvent> events) {
+    /** Decides on the case and emits its record if due. */
+    private CaseProgress decide(String caseId, CaseProgress progress, Instant now) {
         CaseProgress.Decision decision = progress.decide(now, properties.transcriptWait());
         if (decision.emit()) {
-            events = emitter.emit(caseId, decision.next().emittedRevision(), !decision.next().transcriptComplete(), now, events);
-        }
-        if (events != null) {
-            eventCache.rememberAfterCommit(caseId, events);
+            emitter.emit(caseId, decision.next().emittedRevision(), !decision.next().transcriptComplete(), now);
         }
         return decision.next();
     }

@@ -1,6 +1,5 @@
 package dev.vepconnector.cases;
 
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -12,14 +11,10 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param transcriptWait how long a closed case waits for its transcript before its record goes out without it
  * @param sweepInterval  how often cases whose transcript wait is over are looked for
- * @param eventCacheSize most case events kept parsed in memory (those of recently active cases; a transcript
- *                       counts one more per value in its JSON), so emitting a record rarely reads the case back from the
- *                       event log; 0 turns the cache off
  */
 @Validated
 @ConfigurationProperties("vep.cases")
 public record CaseProperties(
         @NotNull @DefaultValue("2m") Duration transcriptWait,
-        @NotNull @DefaultValue("1s") Duration sweepInterval,
-        @Min(0) @DefaultValue("50000") int eventCacheSize) {
+        @NotNull @DefaultValue("1s") Duration sweepInterval) {
 }

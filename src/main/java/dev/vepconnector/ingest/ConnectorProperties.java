@@ -45,6 +45,8 @@ public record ConnectorProperties(
      * @param batchSize         most messages committed in one database transaction
      * @param bindRetryInterval how often binding is retried while VEP's exchange or the broker is missing
      * @param storeRetryMax     longest pause between attempts to store a batch while the database is unavailable
+     * @param commitInterval    shortest time between two inbox writes: messages arriving meanwhile wait (at most this
+     *                          long) and are written together, so a steady trickle does not cost a database write each
      * @param processingShareDuringBacklog while more than a prefetch window of messages waits on the broker, the share of
      *                          time the inbox is processed (the rest goes to taking messages off the broker, where they
      *                          expire); 1 processes at full pace always
@@ -54,6 +56,7 @@ public record ConnectorProperties(
             @Min(1) @Max(10_000) @DefaultValue("500") int batchSize,
             @NotNull @DefaultValue("5s") Duration bindRetryInterval,
             @NotNull @DefaultValue("30s") Duration storeRetryMax,
+            @NotNull @DefaultValue("5ms") Duration commitInterval,
             @DecimalMin("0.01") @DecimalMax("1.0") @DefaultValue("0.1") double processingShareDuringBacklog) {
     }
 }

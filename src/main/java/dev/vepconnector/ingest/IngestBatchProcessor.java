@@ -89,9 +89,6 @@ class IngestBatchProcessor {
                 inbox.take(limit).forEach(message -> taken.add(read(message)));
                 return taken.isEmpty() ? new Tally() : processInTransaction(taken);
             });
-            if (!taken.isEmpty()) {
-                persistProcessed();
-            }
             tally.publish(metrics, clock.instant());
         } catch (RuntimeException e) {
             if (isUnavailable(e)) {
@@ -99,21 +96,8 @@ class IngestBatchProcessor {
             }
             log.warn("A batch of {} messages failed to process ({}); processing them one by one", taken.size(), e.toString());
             taken.forEach(this::processAlone);
-            persistProcessed();
         }
         return taken.size();
-    }
-
-    /**
-     * Sinks are woken at the commit; writing it to disk right after keeps short the moment in which a
-     * crash could undo a batch whose records a sink already took (they would be emitted and sent again).
-     */
-    private void persistProcessed() {
-        try {
-            storage.persistCommitted();
-        } catch (RuntimeException e) {
-            throw new StorageUnavailableException(e);
-        }
     }
 
     private Received read(Inbox.Message message) {

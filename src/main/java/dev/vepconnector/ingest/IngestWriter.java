@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.slf4j.Logger;
@@ -108,6 +109,7 @@ public class IngestWriter implements SmartLifecycle {
 
     private void run() {
         List<InboundMessage> batch = new ArrayList<>(properties.ingest().batchSize());
+        long lastStoreStarted = System.nanoTime() - properties.ingest().commitInterval().toNanos();
         while (running || !queue.isEmpty()) {
             try {
                 InboundMessage first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -115,8 +117,10 @@ public class IngestWriter implements SmartLifecycle {
                     continue;
                 }
                 batch.add(first);
+                awaitCommitInterval(lastStoreStarted);
                 queue.drainTo(batch, properties.ingest().batchSize() - 1);
                 long started = System.nanoTime();
+                lastStoreStarted = started;
                 if (storeWithRetry(batch)) {
                     acknowledge(batch);
                     metrics.batchStored(batch.size(), Duration.ofNanos(System.nanoTime() - started));
@@ -130,6 +134,20 @@ public class IngestWriter implements SmartLifecycle {
                 log.error("Ingest writer failed on a batch of {}; it stays unacknowledged for redelivery", batch.size(), e);
                 batch.clear();
             }
+        }
+    }
+
+    /**
+     * Every inbox write is a database commit written to disk, and on the embedded database each one
+     * rewrites the pages it touched; a message every millisecond would cost a write each. Waiting until
+     * the interval since the last write has passed lets the messages that arrive meanwhile share one.
+     * A backlog fills a whole batch in less time than that, so it never waits.
+     */
+    private void awaitCommitInterval(long lastStoreStarted) {
+        long due = lastStoreStarted + properties.ingest().commitInterval().toNanos();
+        for (long left = due - System.nanoTime(); left > 0 && queue.size() < properties.ingest().batchSize() - 1;
+             left = due - System.nanoTime()) {
+            LockSupport.parkNanos(left);
         }
     }
 

@@ -99,7 +99,9 @@ public class SinkDeliveryStore {
     /**
      * The candidates that are the oldest pending revision of their case: a later revision waits until the
      * earlier one is delivered or dead. (A separate indexed query, not a self-join: the planner cannot
-     * misjudge it while the table's statistics still describe an empty table.)
+     * misjudge it while the table's statistics still describe an empty table. It asks for every sink's
+     * pending revisions of the cases and keeps this sink's: given {@code sink = ?} too, H2 looks up the
+     * sink in the unique index and reads every delivery the sink ever had, on every claim.)
      */
     private List<Long> inRevisionOrder(String sink, List<Candidate> due) {
         if (due.isEmpty()) {
@@ -107,16 +109,13 @@ public class SinkDeliveryStore {
         }
         List<String> caseIds = due.stream().map(Candidate::caseId).distinct().toList();
         String in = String.join(",", Collections.nCopies(caseIds.size(), "?"));
-        Object[] args = new Object[caseIds.size() + 1];
-        args[0] = sink;
-        for (int i = 0; i < caseIds.size(); i++) {
-            args[i + 1] = caseIds.get(i);
-        }
         java.util.Map<String, Integer> oldest = new java.util.HashMap<>();
-        jdbc.query("SELECT case_id, MIN(revision) FROM sink_delivery WHERE sink = ? AND state = 'PENDING' AND case_id IN (" + in
-                + ") GROUP BY case_id", rs -> {
-                    oldest.put(rs.getString(1), rs.getInt(2));
-                }, args);
+        jdbc.query("SELECT case_id, sink, MIN(revision) FROM sink_delivery WHERE state = 'PENDING' AND case_id IN (" + in
+                + ") GROUP BY case_id, sink", rs -> {
+                    if (sink.equals(rs.getString(2))) {
+                        oldest.put(rs.getString(1), rs.getInt(3));
+                    }
+                }, caseIds.toArray());
         return due.stream().filter(c -> oldest.getOrDefault(c.caseId(), c.revision()) == c.revision()).map(Candidate::id).toList();
     }
 

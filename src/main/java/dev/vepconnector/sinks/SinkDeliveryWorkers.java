@@ -1,5 +1,6 @@
 package dev.vepconnector.sinks;
 
+import dev.vepconnector.storage.StorageDurability;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -41,14 +42,16 @@ public class SinkDeliveryWorkers implements SmartLifecycle {
     private final Map<String, Worker> workers = new LinkedHashMap<>();
     private final SinkDeliveryStore store;
     private final TransactionTemplate transaction;
+    private final StorageDurability storage;
     private final Clock clock;
     private final String owner;
     private volatile boolean running;
 
-    SinkDeliveryWorkers(List<CaseRecordSink> sinks, SinkDeliveryStore store, TransactionTemplate transaction, Clock clock,
-                        MeterRegistry registry) {
+    SinkDeliveryWorkers(List<CaseRecordSink> sinks, SinkDeliveryStore store, TransactionTemplate transaction, StorageDurability storage,
+                        Clock clock, MeterRegistry registry) {
         this.store = store;
         this.transaction = transaction;
+        this.storage = storage;
         this.clock = clock;
         this.owner = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         for (CaseRecordSink sink : sinks) {
@@ -222,6 +225,11 @@ public class SinkDeliveryWorkers implements SmartLifecycle {
             Instant claimedAt = clock.instant();
             List<SinkDeliveryStore.Claimed> claimed = transaction.execute(
                     status -> store.claim(sink.name(), owner, claimedAt, claimedAt.plus(LEASE), CLAIM_LIMIT));
+            if (!claimed.isEmpty()) {
+                // The commits that emitted these records reach the disk before anyone outside hears of them:
+                // a crash cannot undo a record a receiver already has, which would then be emitted a second time.
+                storage.persistCommitted();
+            }
             Instant leaseRenewedAt = claimedAt;
             int sent = 0;
             while (sent < claimed.size()) {

@@ -236,6 +236,7 @@ public final class Benchmark {
                     channel.basicPublish(setup.exchange(), m.routingKey(), persistent(), m.body());
                 }
                 start = System.nanoTime();
+                System.out.println("[bench] latency traffic starts at " + java.time.Instant.now());
                 long warmup = LATENCY_RATE * LATENCY_WARMUP.toSeconds();
                 long total = warmup + LATENCY_RATE * LATENCY_RUN.toSeconds();
                 for (long i = 0; i < total; i++) {
