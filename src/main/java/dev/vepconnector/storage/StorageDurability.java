@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * database runs with a write delay (see application.yaml): its commits reach the file within that
  * delay, in one write for many small transactions such as sink delivery outcomes. Where a commit
  * must not be lost because something outside is told about it next (the broker's acknowledgement,
- * a record handed to sinks), {@link #persistCommitted()} writes it to the file at once.
+ * a record a sink delivers), {@link #persistCommitted()} writes it to the file at once.
  */
 @Component
 public class StorageDurability {
@@ -40,6 +40,21 @@ public class StorageDurability {
     /** True for PostgreSQL: replicas may share it, and it can skip rows other replicas hold locked. */
     public boolean isShared() {
         return shared;
+    }
+
+    /** True for the embedded H2 database. */
+    public boolean isEmbedded() {
+        return embeddedStore != null;
+    }
+
+    /**
+     * Forces what the embedded database has written to its file onto the disk (so a power loss cannot
+     * take it); a no-op for PostgreSQL.
+     */
+    public void syncToDisk() {
+        if (embeddedStore != null) {
+            embeddedStore.sync();
+        }
     }
 
     /**

@@ -45,8 +45,11 @@ public final class Benchmark {
     static final int OPEN_CASES = Integer.getInteger("bench.open-cases", 100_000);
     static final int LATENCY_RATE = 1000;
     static final Duration LATENCY_RUN = Duration.ofSeconds(Integer.getInteger("bench.latency-seconds", 60));
-    /** Traffic at the same rate before the measured run, so a just-started JVM's compilation does not count. */
-    static final Duration LATENCY_WARMUP = Duration.ofSeconds(Integer.getInteger("bench.latency-warmup-seconds", 15));
+    /**
+     * Traffic at the same rate before the measured run, so a just-started JVM's compilation does not count:
+     * on 2 cores the JIT compiler thread still took half a core 40 s into the traffic (15 s was too short).
+     */
+    static final Duration LATENCY_WARMUP = Duration.ofSeconds(Integer.getInteger("bench.latency-warmup-seconds", 60));
     static final int PREFETCH = 500;
     static final ObjectMapper JSON = new ObjectMapper();
     /** Settings to try ({@code -Dbench.connector-args="--vep.ingest.prefetch=2000 ..."}), added to every connector's. */

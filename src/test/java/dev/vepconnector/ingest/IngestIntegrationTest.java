@@ -138,6 +138,26 @@ class IngestIntegrationTest {
     }
 
     @Test
+    void aSteadyTrickleOfMessagesSharesDatabaseWrites() throws Exception {
+        awaitConsuming();
+        double batchesBefore = metric("vep_ingest_batch_size_count{application=\"vep-connector\"}");
+        double storedBefore = metric("vep_ingest_batch_size_sum{application=\"vep-connector\"}");
+        int messages = 300;
+        long start = System.nanoTime();
+        for (int i = 0; i < messages; i++) {
+            // One message a millisecond, as a steady stream arrives (the publisher's pace, not a wait for a result).
+            java.util.concurrent.locks.LockSupport.parkNanos(start + i * 1_000_000L - System.nanoTime());
+            VEP.publish(SETUP.exchange(), "case.opened",
+                    "{\"eventTime\": \"2026-11-23T12:00:00Z\", \"caseId\": \"trickle-" + i + "\", \"agentId\": \"a\"}");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(
+                () -> metric("vep_ingest_batch_size_sum{application=\"vep-connector\"}") - storedBefore >= messages);
+        double writes = metric("vep_ingest_batch_size_count{application=\"vep-connector\"}") - batchesBefore;
+        // With vep.ingest.commit-interval (5 ms) about one write per 5 messages; without it nearly one per message.
+        assertThat(writes).as("inbox writes for %d messages arriving a millisecond apart", messages).isLessThanOrEqualTo(messages / 3.0);
+    }
+
+    @Test
     void messagesAPreviousRunLeftInTheInboxAreProcessed() {
         awaitConsuming();
         // What a run that was stopped or killed after acknowledging, before processing, leaves behind.
