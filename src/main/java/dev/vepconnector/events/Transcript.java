@@ -31,19 +31,6 @@ public record Transcript(ObjectNode raw) {
         return raw.get("messages").size();
     }
 
-    /** Every value of the transcript's JSON (objects, arrays, fields): what it takes in memory, roughly. */
-    public int valueCount() {
-        return valueCount(raw);
-    }
-
-    private static int valueCount(JsonNode node) {
-        int count = 1;
-        for (JsonNode child : node) {
-            count += valueCount(child);
-        }
-        return count;
-    }
-
     public List<TranscriptMessage> messages() {
         List<TranscriptMessage> result = new ArrayList<>();
         for (JsonNode message : raw.get("messages")) {

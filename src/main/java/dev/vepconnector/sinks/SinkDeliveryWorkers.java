@@ -210,7 +210,7 @@ public class SinkDeliveryWorkers implements SmartLifecycle {
                     Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
                     // The database is unreachable: the queue is durable, so wait and look again.
-                    log.warn("Sink {}: cannot read its delivery queue: {}", sink.name(), e.toString());
+                    log.warn("Sink {}: cannot use its delivery queue in the database: {}", sink.name(), e.toString());
                     pause();
                 }
             }
