@@ -63,8 +63,10 @@ public final class Benchmark {
     static final String START_LAUNCH = System.getProperty("bench.start-launch", "jar-cds");
     /** How many times the connector is started for the start-to-consuming figure; the median is reported. */
     static final int START_RUNS = Integer.getInteger("bench.start-runs", 3);
-    /** Which parts to run ({@code raw,h2,pg,latency,memory,start}); all by default. */
-    static final String ONLY = System.getProperty("bench.only", "raw,h2,pg,latency,memory,start");
+    /** Which parts to run ({@code raw,h2,pg,trickle,latency,memory,start}); all by default. */
+    static final String ONLY = System.getProperty("bench.only", "raw,h2,pg,trickle,latency,memory,start");
+    /** Messages of the trickle part, published one a millisecond. */
+    static final int TRICKLE_MESSAGES = Integer.getInteger("bench.trickle-messages", 3000);
 
     private final Map<String, String[]> rows = new LinkedHashMap<>();
     /** Data directories of the connectors run so far: a latency run's embedded database alone takes gigabytes. */
@@ -84,6 +86,13 @@ public final class Benchmark {
         }
         if (ONLY.contains("pg")) {
             drainRows("PostgreSQL", drain(true), raw);
+            deleteScratch();
+        }
+        if (ONLY.contains("trickle")) {
+            for (String interval : List.of("0ms", "5ms")) {
+                row("inbox writes for " + TRICKLE_MESSAGES + " messages a millisecond apart, H2, vep.ingest.commit-interval=" + interval,
+                        trickleWrites(interval), "-", "-");
+            }
             deleteScratch();
         }
         if (ONLY.contains("latency")) {
@@ -477,6 +486,41 @@ public final class Benchmark {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    // --- 3. a steady trickle ------------------------------------------------------------------------
+
+    /** How many inbox writes a steady trickle takes: the figure vep.ingest.commit-interval exists for. */
+    String trickleWrites(String commitInterval) throws Exception {
+        Setup setup = scratchSetup();
+        List<String> args = new ArrayList<>(List.of("--logging.level.root=WARN", "--vep.ingest.commit-interval=" + commitInterval));
+        args.addAll(EXTRA_ARGS);
+        try (FakeVep vep = new FakeVep()) {
+            vep.declareExchange(setup.exchange());
+            try (ConnectorProcess connector = ConnectorProcess.start(setup.dataDirectory().resolve("trickle.log"),
+                    setup.arguments(args.toArray(String[]::new)))) {
+                return trickleWrites(connector, setup, vep);
+            }
+        }
+    }
+
+    private static String trickleWrites(ConnectorProcess connector, Setup setup, FakeVep vep) throws Exception {
+        await(connector::isConsuming, Duration.ofSeconds(60));
+        double writesBefore = connector.metric("vep_ingest_batch_size_count");
+        double storedBefore = connector.metric("vep_ingest_batch_size_sum");
+        try (Connection connection = factory().newConnection("bench-trickle"); Channel channel = connection.createChannel()) {
+            long start = System.nanoTime();
+            for (int i = 0; i < TRICKLE_MESSAGES; i++) {
+                java.util.concurrent.locks.LockSupport.parkNanos(start + i * 1_000_000L - System.nanoTime());
+                String body = "{\"eventTime\": \"2026-11-23T12:00:00Z\", \"caseId\": \"trickle-" + i + "\", \"agentId\": \"a\"}";
+                channel.basicPublish(setup.exchange(), "case.opened", persistent(), body.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        await(() -> connector.metric("vep_ingest_batch_size_sum") - storedBefore >= TRICKLE_MESSAGES, Duration.ofMinutes(2));
+        double writes = connector.metric("vep_ingest_batch_size_count") - writesBefore;
+        vep.deleteQueue(setup.queue());
+        vep.deleteExchange(setup.exchange());
+        return "%.0f writes (%.1f messages per write)".formatted(writes, TRICKLE_MESSAGES / writes);
     }
 
     // --- helpers ----------------------------------------------------------------------------------
