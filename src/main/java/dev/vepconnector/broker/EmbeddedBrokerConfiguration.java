@@ -1,9 +1,12 @@
 package dev.vepconnector.broker;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,25 +15,60 @@ import org.springframework.core.env.Environment;
 /**
  * An AMQP 0-9-1 broker inside the connector ({@code vep.embedded-broker.enabled}, on in the demo
  * profile), on {@code spring.rabbitmq.port} so the connector and the simulator find it where they
- * look for RabbitMQ. It is started before any bean can connect to it and stopped with the application.
+ * look for RabbitMQ. It starts while the rest of the application is still being created, is up
+ * before the broker connection factory is handed to anything, and is stopped with the application.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "vep.embedded-broker", name = "enabled", havingValue = "true")
 class EmbeddedBrokerConfiguration {
 
-    private static final Logger log = LoggerFactory.getLogger(EmbeddedBrokerConfiguration.class);
-
-    /** A post-processor runs before ordinary beans are created, so the broker is up before the first connection. */
+    /** A post-processor is created before ordinary beans, so the broker's start overlaps theirs. */
     @Bean
-    static BeanFactoryPostProcessor embeddedAmqpBroker(Environment environment) {
-        return (ConfigurableListableBeanFactory beanFactory) -> {
-            int port = environment.getProperty("spring.rabbitmq.port", Integer.class, 5673);
-            EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start(port, null);
-            beanFactory.registerSingleton("embeddedAmqpBrokerInstance", broker);
-            if (beanFactory instanceof org.springframework.beans.factory.support.DefaultListableBeanFactory registry) {
-                registry.registerDisposableBean("embeddedAmqpBrokerInstance", broker::close);
+    static EmbeddedBrokerStart embeddedAmqpBroker(Environment environment) {
+        return new EmbeddedBrokerStart(environment.getProperty("spring.rabbitmq.port", Integer.class, 5673));
+    }
+
+    static final class EmbeddedBrokerStart implements BeanPostProcessor, DisposableBean {
+
+        private static final Logger log = LoggerFactory.getLogger(EmbeddedBrokerStart.class);
+
+        private final CompletableFuture<EmbeddedAmqpBroker> broker;
+
+        EmbeddedBrokerStart(int port) {
+            // A thread of its own: the broker's start (a second on 2 cores) runs beside the context's
+            // creation on the main thread, before any Spring executor exists.
+            broker = new CompletableFuture<>();
+            Thread starter = new Thread(() -> {
+                try {
+                    broker.complete(EmbeddedAmqpBroker.start(port, null));
+                } catch (RuntimeException e) {
+                    broker.completeExceptionally(e);
+                }
+            }, "embedded-broker-start");
+            starter.setDaemon(true);
+            starter.start();
+        }
+
+        @Override
+        public Object postProcessBeforeInitialization(Object bean, String beanName) {
+            if (bean instanceof ConnectionFactory) {
+                EmbeddedAmqpBroker started = awaitStarted();
+                log.info("Embedded AMQP broker listening on 127.0.0.1:{}", started.port());
             }
-            log.info("Embedded AMQP broker listening on 127.0.0.1:{}", broker.port());
-        };
+            return bean;
+        }
+
+        private EmbeddedAmqpBroker awaitStarted() {
+            try {
+                return broker.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+
+        @Override
+        public void destroy() {
+            broker.thenAccept(EmbeddedAmqpBroker::close);
+        }
     }
 }

@@ -28,6 +28,7 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
 
     static final Instant SIMULATED_START = Instant.parse("2026-11-23T08:00:00Z");
     private static final long THROTTLE_MS = 1000;
+    private static final int RAMP_UP_STEPS = 3;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private static final String[] FIRST = {"Ada", "Bo", "Cecilia", "David", "Elin", "Farid", "Greta", "Hugo", "Ines", "Jonas",
@@ -69,6 +70,9 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
     private final List<SimCase> active = new ArrayList<>();
     private final Deque<SimulatedMessage> pending = new ArrayDeque<>();
     private long started;
+    /** Steps so far; while ramping up, a new case starts every {@link #RAMP_UP_STEPS} of them. */
+    private long steps;
+    private boolean rampedUp;
 
     private record Entity(String id, String name, String externalId) {
     }
@@ -244,10 +248,7 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
 
     private void step() {
         simulatedNow = simulatedNow.plusMillis(20 + random.nextInt(380));
-        while (active.size() < properties.concurrentCases() && (properties.cases() == 0 || started < properties.cases())) {
-            active.add(new SimCase(uuid(), uuid()));
-            started++;
-        }
+        startCases();
         if (!active.isEmpty()) {
             SimCase simCase = active.get(random.nextInt(active.size()));
             advance(simCase);
@@ -262,6 +263,25 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
             pending.add(message("agent.statusChanged", body));
         }
         reportQueues();
+    }
+
+    /**
+     * Keeps concurrentCases in progress, once ramped up. At first cases start one every few steps, as a
+     * contact center's morning does: with all of them started at once, each would advance a step in
+     * concurrentCases and the first case record would take a hundred events (seconds of a demo).
+     */
+    private void startCases() {
+        boolean rampingUp = !rampedUp && steps++ % RAMP_UP_STEPS != 0;
+        while (!rampingUp && active.size() < properties.concurrentCases() && mayStartCase()) {
+            active.add(new SimCase(uuid(), uuid()));
+            started++;
+            rampingUp = !rampedUp;
+        }
+        rampedUp = rampedUp || active.size() >= properties.concurrentCases() || !mayStartCase();
+    }
+
+    private boolean mayStartCase() {
+        return properties.cases() == 0 || started < properties.cases();
     }
 
     private void advance(SimCase c) {
