@@ -1,5 +1,6 @@
 package dev.vepconnector.ingest;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -35,6 +36,7 @@ class InboxProjector implements SmartLifecycle {
     private final ConnectorProperties properties;
     private final Object signal = new Object();
     private final AtomicLong waiting = new AtomicLong();
+    private final Counter pausedForBacklog;
     private boolean woken;
     private boolean givingWay;
     private long countedAt;
@@ -49,6 +51,9 @@ class InboxProjector implements SmartLifecycle {
         this.properties = properties;
         Gauge.builder("vep.ingest.inbox.messages", waiting, AtomicLong::get)
                 .description("Messages taken off the broker and stored, not yet processed")
+                .register(registry);
+        pausedForBacklog = Counter.builder("vep.ingest.processing.paused").baseUnit("seconds")
+                .description("Time processing of the inbox paused while a backlog waited on the broker")
                 .register(registry);
     }
 
@@ -165,11 +170,13 @@ class InboxProjector implements SmartLifecycle {
             }
         }
         if (backlog) {
-            long pauseUntil = System.nanoTime() + Math.min((long) (batchNanos * (1 - share) / share), MAX_GIVE_WAY.toNanos());
+            long pausedFrom = System.nanoTime();
+            long pauseUntil = pausedFrom + Math.min((long) (batchNanos * (1 - share) / share), MAX_GIVE_WAY.toNanos());
             for (long left = pauseUntil - System.nanoTime(); left > 0 && running; left = pauseUntil - System.nanoTime()) {
                 // Not on the signal: the writer wakes it after every batch, which is exactly when it should keep out of the way.
                 LockSupport.parkNanos(left);
             }
+            pausedForBacklog.increment((System.nanoTime() - pausedFrom) / 1e9);
         }
     }
 

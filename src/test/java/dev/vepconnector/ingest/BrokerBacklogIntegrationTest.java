@@ -50,9 +50,11 @@ class BrokerBacklogIntegrationTest {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
                     .until(() -> connector.metric("vep_ingest_batch_size_sum") >= BACKLOG);
             double processedWhenAllStored = connector.metric("vep_events_received_total");
-            System.out.printf("[figures] broker backlog: %d messages stored off the broker, %.0f of them processed at that moment%n",
-                    BACKLOG, processedWhenAllStored);
-            assertThat(processedWhenAllStored).as("processing gave way while messages waited on the broker").isLessThan(BACKLOG / 2.0);
+            double pausedSeconds = connector.metric("vep_ingest_processing_paused_seconds_total");
+            System.out.printf("[figures] broker backlog: %d messages stored off the broker, %.0f of them processed at that moment; "
+                    + "processing paused %.1f s for the backlog%n", BACKLOG, processedWhenAllStored, pausedSeconds);
+            // How many were processed meanwhile depends on the machine's pace; that processing paused for the backlog does not.
+            assertThat(pausedSeconds).as("processing gave way while messages waited on the broker").isPositive();
 
             await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
                 assertThat(connector.metric("vep_events_received_total")).as("every stored message processed").isEqualTo(BACKLOG);
