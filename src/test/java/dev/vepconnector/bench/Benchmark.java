@@ -63,8 +63,10 @@ public final class Benchmark {
     static final String START_LAUNCH = System.getProperty("bench.start-launch", "jar-cds");
     /** How many times the connector is started for the start-to-consuming figure; the median is reported. */
     static final int START_RUNS = Integer.getInteger("bench.start-runs", 3);
-    /** Which parts to run ({@code raw,h2,pg,trickle,latency,memory,start}); all by default. */
-    static final String ONLY = System.getProperty("bench.only", "raw,h2,pg,trickle,latency,memory,start");
+    /** Which parts to run ({@code raw,h2,pg,trickle,latency,memory,start,demo}); all by default. */
+    static final String ONLY = System.getProperty("bench.only", "raw,h2,pg,trickle,latency,memory,start,demo");
+    /** How many times the demo is started each way; medians are reported. */
+    static final int DEMO_RUNS = Integer.getInteger("bench.demo-runs", 3);
     /** Messages of the trickle part, published one a millisecond. */
     static final int TRICKLE_MESSAGES = Integer.getInteger("bench.trickle-messages", 3000);
 
@@ -112,6 +114,14 @@ public final class Benchmark {
         if (ONLY.contains("start")) {
             row("JVM start to consuming, production profile (TLS, PostgreSQL)", startToConsumingMedian(), "< 6000 ms", "-");
             deleteScratch();
+        }
+        if (ONLY.contains("demo")) {
+            row("demo, java -jar target/vep-connector.jar: launch to dashboard / first record / SIGTERM to exit",
+                    demoStartMedians(List.of("-jar", absolute("target/vep-connector.jar"))), "< 8 s / < 10 s / < 5 s", "-");
+            row("demo, README command (target/demo with its class data sharing archive): the same",
+                    demoStartMedians(List.of("-XX:SharedArchiveFile=" + absolute("target/demo/vep-connector.jsa"), "-jar",
+                            absolute("target/demo/vep-connector.jar"))),
+                    "< 8 s / < 10 s / < 5 s", "-");
         }
         print();
     }
@@ -521,6 +531,74 @@ public final class Benchmark {
         vep.deleteQueue(setup.queue());
         vep.deleteExchange(setup.exchange());
         return "%.0f writes (%.1f messages per write)".formatted(writes, TRICKLE_MESSAGES / writes);
+    }
+
+    // --- 6. the demo, as a newcomer starts it ----------------------------------------------------------
+
+    record DemoStart(long dashboardMillis, long recordMillis, long stopMillis, long cpuMillis) {
+    }
+
+    private static String demoStartMedians(List<String> launch) throws Exception {
+        List<DemoStart> runs = new ArrayList<>();
+        for (int i = 0; i < DEMO_RUNS; i++) {
+            runs.add(demoStart(launch));
+            System.out.printf("[bench] demo %s: %s%n", launch.get(launch.size() - 1), runs.get(runs.size() - 1));
+        }
+        return "%.1f s / %.1f s / %.1f s (median of %d; connector CPU to the dashboard %.1f s)".formatted(
+                median(runs.stream().map(DemoStart::dashboardMillis).toList()) / 1000.0,
+                median(runs.stream().map(DemoStart::recordMillis).toList()) / 1000.0,
+                median(runs.stream().map(DemoStart::stopMillis).toList()) / 1000.0, runs.size(),
+                median(runs.stream().map(DemoStart::cpuMillis).toList()) / 1000.0);
+    }
+
+    /** The demo launched with the README's arguments in an empty folder (free ports), timed from the launch. */
+    private static DemoStart demoStart(List<String> launch) throws Exception {
+        Path folder = Files.createTempDirectory("vep-bench-demo");
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(launch);
+        command.addAll(List.of("--spring.profiles.active=demo", "--server.port=" + port, "--spring.rabbitmq.port=" + freePort()));
+        HttpClient http = HttpClient.newHttpClient();
+        Path cases = folder.resolve("data/out/cases");
+        long start = System.nanoTime();
+        Process demo = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
+                .redirectOutput(folder.resolve("demo.log").toFile()).start();
+        try {
+            await(() -> answers(http, port), Duration.ofMinutes(2));
+            long dashboard = (System.nanoTime() - start) / 1_000_000;
+            long cpu = cpuMillis(demo.pid());
+            await(() -> hasFiles(cases), Duration.ofMinutes(2));
+            long record = (System.nanoTime() - start) / 1_000_000;
+            long stopping = System.nanoTime();
+            demo.destroy();
+            demo.waitFor();
+            return new DemoStart(dashboard, record, (System.nanoTime() - stopping) / 1_000_000, cpu);
+        } finally {
+            demo.destroyForcibly().waitFor();
+            deleteRecursively(folder);
+        }
+    }
+
+    private static String absolute(String path) {
+        return Path.of(path).toAbsolutePath().toString();
+    }
+
+    private static boolean answers(HttpClient http, int port) {
+        try {
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static boolean hasFiles(Path folder) {
+        try (var files = Files.list(folder)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".json"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     // --- helpers ----------------------------------------------------------------------------------
