@@ -1,5 +1,8 @@
 package dev.vepconnector.ingest;
 
+import com.rabbitmq.client.ShutdownSignalException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -7,11 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.AmqpApplicationContextClosedException;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
@@ -19,23 +21,26 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
+import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionListener;
-import org.springframework.amqp.rabbit.connection.RabbitUtils;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Owns the connector's side of VEP's broker: the durable queue and its bindings (the interface makes
  * the Partner System responsible for both). VEP's exchange belongs to VEP: it is only checked
  * passively, never declared. Until the exchange exists and the queue is bound the connector keeps
- * retrying, says why in the log once, and reports DOWN; when bound it starts the ingest route and
- * announces {@link BrokerTopologyReady}. After a connection loss it binds again on reconnect.
+ * retrying, reports DOWN with a {@link BrokerState} and what to do about it, and logs that as
+ * {@link BrokerStatus} decides; when bound it starts the ingest route and announces
+ * {@link BrokerTopologyReady}. When the connection is lost it stops the route and binds again.
  */
 @Component("vepBroker")
 public class BrokerTopology implements SmartLifecycle, HealthIndicator {
@@ -43,30 +48,26 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
     public static final String INGEST_ROUTE_ID = "vep-ingest";
     private static final Logger log = LoggerFactory.getLogger(BrokerTopology.class);
 
-    enum State { STARTING, BROKER_UNREACHABLE, EXCHANGE_MISSING, QUEUE_CONFLICT, BOUND }
-
     private final ConnectorProperties properties;
     private final ConnectionFactory connectionFactory;
-    private final AmqpAdmin admin;
     private final RabbitTemplate rabbit;
     // Looked up lazily: a Lifecycle bean's dependencies are started with it, and Camel must not start
     // before it has collected the route files.
     private final ObjectProvider<CamelContext> camel;
     private final ApplicationEventPublisher events;
+    private final BrokerStatus status;
     private final AtomicBoolean attemptScheduled = new AtomicBoolean();
     private ScheduledExecutorService scheduler;
-    private volatile State state = State.STARTING;
-    private volatile String problem = "not connected yet";
     private volatile boolean running;
 
-    public BrokerTopology(ConnectorProperties properties, ConnectionFactory connectionFactory, AmqpAdmin admin,
-                          RabbitTemplate rabbit, ObjectProvider<CamelContext> camel, ApplicationEventPublisher events) {
+    public BrokerTopology(ConnectorProperties properties, ConnectionFactory connectionFactory, RabbitTemplate rabbit,
+                          ObjectProvider<CamelContext> camel, ApplicationEventPublisher events, Clock clock) {
         this.properties = properties;
         this.connectionFactory = connectionFactory;
-        this.admin = admin;
         this.rabbit = rabbit;
         this.camel = camel;
         this.events = events;
+        this.status = new BrokerStatus(clock, properties.ingest().bindRetryInterval());
     }
 
     /** The queue and its bindings, as the connector declares them. */
@@ -97,16 +98,20 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "vep-broker-topology"));
         connectionFactory.addConnectionListener(new ConnectionListener() {
             @Override
-            public void onCreate(org.springframework.amqp.rabbit.connection.Connection connection) {
-                scheduleAttempt(0);
+            public void onCreate(Connection connection) {
+                // Only this class opens the connection while the queue is not bound.
             }
 
             @Override
-            public void onClose(org.springframework.amqp.rabbit.connection.Connection connection) {
-                if (running) {
-                    markDown(State.BROKER_UNREACHABLE, "connection to the broker closed");
-                    scheduleAttempt(properties.ingest().bindRetryInterval().toMillis());
+            public void onShutDown(ShutdownSignalException signal) {
+                if (!signal.isInitiatedByApplication()) {
+                    connectionLost(BrokerFailures.cause(signal));
                 }
+            }
+
+            @Override
+            public void onClose(Connection connection) {
+                connectionLost("closed by the connection factory");
             }
         });
         scheduleAttempt(0);
@@ -127,43 +132,84 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
     }
 
     private void scheduleAttempt(long delayMillis) {
-        if (running && scheduler != null && attemptScheduled.compareAndSet(false, true)) {
-            scheduler.schedule(this::attempt, delayMillis, TimeUnit.MILLISECONDS);
+        ScheduledExecutorService current = scheduler;
+        if (running && current != null && attemptScheduled.compareAndSet(false, true)) {
+            current.schedule(this::attempt, delayMillis, TimeUnit.MILLISECONDS);
         }
     }
 
     private void attempt() {
         attemptScheduled.set(false);
-        if (!running) {
+        if (!running || status.isBound()) {
             return;
         }
-        if (state == State.BOUND) {
-            return;
-        }
+        stopIngestRoute();
         try {
             bind();
             startIngestRoute();
-            state = State.BOUND;
-            problem = null;
-            log.info("Queue '{}' ({}) bound to exchange '{}' with {}; consuming", properties.queue(),
-                    properties.queueType().name().toLowerCase(), properties.exchange(), properties.subscriptions());
-            events.publishEvent(new BrokerTopologyReady(properties.queue()));
         } catch (Exception e) {
-            State failed = classify(e);
-            markDown(failed, describe(failed, e));
+            report(e);
             scheduleAttempt(properties.ingest().bindRetryInterval().toMillis());
+            return;
+        }
+        announceBound();
+    }
+
+    private void announceBound() {
+        write(status.bound("Queue '" + properties.queue() + "' (" + properties.queueType().name().toLowerCase()
+                + ") bound to exchange '" + properties.exchange() + "' with " + properties.subscriptions() + "; consuming"));
+        if (!isConnected()) {
+            // Lost while binding, when a loss changes nothing yet: told now, it is not missed.
+            connectionLost("lost while binding");
+            return;
+        }
+        events.publishEvent(new BrokerTopologyReady(properties.queue()));
+    }
+
+    private boolean isConnected() {
+        try {
+            return connectionFactory.createConnection().isOpen();
+        } catch (AmqpException e) {
+            return false;
+        }
+    }
+
+    private void report(Exception failure) {
+        if (failure instanceof AmqpApplicationContextClosedException) {
+            return; // shutting down: no broker problem
+        }
+        BrokerState state = BrokerFailures.classify(failure);
+        String problem = describe(state, BrokerFailures.cause(failure));
+        BrokerStatus.Line line = status.failed(state, problem);
+        if (line == null) {
+            log.debug("VEP broker still not ready ({}): {}", state, problem);
+        }
+        write(line);
+    }
+
+    /** Also called on the connection's own thread: only notes the loss; binding again runs on the scheduler. */
+    private void connectionLost(String cause) {
+        if (running) {
+            BrokerStatus.Line line = status.lost("lost the connection to the broker at " + address() + " (" + cause + "); reconnecting");
+            if (line != null) {
+                write(line);
+                scheduleAttempt(0);
+            }
         }
     }
 
     private void bind() {
-        rabbit.execute(channel -> channel.exchangeDeclarePassive(properties.exchange()));
-        for (var declarable : declarables().getDeclarables()) {
-            if (declarable instanceof Queue queue) {
-                admin.declareQueue(queue);
-            } else if (declarable instanceof Binding binding) {
-                admin.declareBinding(binding);
+        rabbit.execute(channel -> {
+            channel.exchangeDeclarePassive(properties.exchange());
+            for (var declarable : declarables().getDeclarables()) {
+                if (declarable instanceof Queue queue) {
+                    channel.queueDeclare(queue.getName(), queue.isDurable(), queue.isExclusive(), queue.isAutoDelete(), queue.getArguments());
+                } else if (declarable instanceof Binding binding) {
+                    channel.queueBind(binding.getDestination(), binding.getExchange(), binding.getRoutingKey(), binding.getArguments());
+                }
             }
-        }
+            return null;
+        });
     }
 
     private void startIngestRoute() throws Exception {
@@ -172,76 +218,81 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
         }
     }
 
-    private void markDown(State newState, String reason) {
-        boolean changed = newState != state || !reason.equals(problem);
-        state = newState;
-        problem = reason;
-        if (changed) {
-            log.error("VEP broker not ready: {}. Retrying every {} ms", reason, properties.ingest().bindRetryInterval().toMillis());
-        } else {
-            log.debug("VEP broker still not ready: {}", reason);
-        }
-    }
-
-    private static State classify(Exception e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof com.rabbitmq.client.ShutdownSignalException sig) {
-                if (RabbitUtils.isPassiveDeclarationChannelClose(sig)) {
-                    return State.EXCHANGE_MISSING;
-                }
-                if (RabbitUtils.isMismatchedQueueArgs(e)) {
-                    return State.QUEUE_CONFLICT;
-                }
+    /**
+     * Stops consuming until bound again. Its listener container would otherwise reconnect on its own
+     * while the broker is away, logging every failed attempt with a stack trace.
+     */
+    private void stopIngestRoute() {
+        try {
+            if (camel.getObject().getRouteController().getRouteStatus(INGEST_ROUTE_ID) == ServiceStatus.Started) {
+                camel.getObject().getRouteController().stopRoute(INGEST_ROUTE_ID);
             }
+        } catch (Exception e) {
+            log.warn("Could not stop the ingest route after losing the broker connection: {}", e.toString());
         }
-        return State.BROKER_UNREACHABLE;
     }
 
-    private String describe(State failed, Exception e) {
-        return switch (failed) {
+    private String describe(BrokerState failure, String cause) {
+        return switch (failure) {
+            case LOGIN_REFUSED -> "the broker at " + address() + " refused the login of user '" + user() + "' (" + cause
+                    + "); check spring.rabbitmq.username and spring.rabbitmq.password (or the mounted secret)";
+            case VHOST_NOT_ALLOWED -> "user '" + user() + "' may not open virtual host '" + virtualHost() + "' on the broker at "
+                    + address() + " (" + cause + "); check spring.rabbitmq.virtual-host and the user's permissions on it";
+            case PERMISSION_REFUSED -> "the broker refused user '" + user() + "' on virtual host '" + virtualHost() + "' (" + cause
+                    + "); the user needs configure, write and read permission on queue '" + properties.queue()
+                    + "' and read permission on exchange '" + properties.exchange() + "'";
+            case TLS_FAILED -> tls() ? "TLS with the broker at " + address() + " failed (" + cause + "); check spring.rabbitmq.ssl.*, "
+                    + "the CA bundle it names (spring.ssl.bundle.*) and that spring.rabbitmq.port is the broker's TLS port"
+                    : "the server at " + address() + " closed the connection without greeting as an AMQP broker (" + cause
+                    + "); it may expect TLS (spring.rabbitmq.ssl.enabled=true, usually on port 5671) or not be the broker: "
+                    + "check spring.rabbitmq.ssl.* and spring.rabbitmq.port";
             case EXCHANGE_MISSING -> "exchange '" + properties.exchange() + "' does not exist on virtual host '" + virtualHost()
                     + "' (VEP creates it when the integration is configured; check vep.exchange and spring.rabbitmq.virtual-host)";
             case QUEUE_CONFLICT -> "queue '" + properties.queue() + "' exists with other arguments than vep.queue-type="
                     + properties.queueType().name().toLowerCase() + " asks for; delete the queue or change the setting";
-            default -> "cannot reach the broker at " + brokerAddress() + ": " + rootCause(e);
+            default -> "cannot reach the broker at " + address() + " (" + cause
+                    + "); check spring.rabbitmq.host, spring.rabbitmq.port and the network to the broker";
         };
+    }
+
+    private String address() {
+        return connectionFactory.getHost() + ":" + connectionFactory.getPort();
     }
 
     private String virtualHost() {
         return connectionFactory.getVirtualHost();
     }
 
-    private String brokerAddress() {
-        return connectionFactory instanceof AbstractConnectionFactory f ? f.getHost() + ":" + f.getPort() : "the configured address";
+    private String user() {
+        return connectionFactory.getUsername();
     }
 
-    private static String rootCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLException) {
-                return "TLS handshake failed, " + t.getClass().getSimpleName() + " (" + t.getMessage() + ")";
-            }
+    private boolean tls() {
+        return connectionFactory instanceof AbstractConnectionFactory factory && factory.getRabbitConnectionFactory().isSSL();
+    }
+
+    private static void write(BrokerStatus.Line line) {
+        if (line != null) {
+            log.atLevel(line.level()).log(line.text());
         }
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " (" + t.getMessage() + ")");
     }
 
     /** True while the queue is declared and bound (and so can be asked about without an error on the broker). */
     boolean isBound() {
-        return state == State.BOUND;
+        return status.isBound();
     }
 
     @Override
     public Health health() {
-        Health.Builder health = state == State.BOUND ? Health.up() : Health.down();
-        health.withDetail("state", state.name())
-                .withDetails(Map.of("queue", properties.queue(), "exchange", properties.exchange()));
-        if (problem != null) {
-            health.withDetail("problem", problem);
-        }
-        return health.build();
+        Map<String, Object> details = new LinkedHashMap<>(status.details());
+        Health.Builder health = BrokerState.BOUND.name().equals(details.get("state")) ? Health.up() : Health.down();
+        details.put("broker", address());
+        details.put("virtualHost", virtualHost());
+        details.put("user", user());
+        details.put("tls", tls());
+        details.put("queue", properties.queue());
+        details.put("exchange", properties.exchange());
+        return health.withDetails(details).build();
     }
 
     /** Phase after Camel has loaded routes, before the web server takes traffic. */

@@ -97,9 +97,9 @@ class BrokerResilienceIntegrationTest {
             CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> publishStream(published));
             await().atMost(Duration.ofSeconds(60)).until(() -> stored(connector.jdbc(), null) > MESSAGES / 4);
 
-            rabbitmqctl("stop_app");
+            TestBroker.rabbitmqctl("stop_app");
             await().atMost(Duration.ofSeconds(30)).until(() -> !connector.isConsuming());
-            rabbitmqctl("start_app");
+            TestBroker.rabbitmqctl("start_app");
             long restarted = System.nanoTime();
             await().atMost(Duration.ofSeconds(60)).until(connector::isConsuming);
             long reconnectMs = (System.nanoTime() - restarted) / 1_000_000;
@@ -109,12 +109,6 @@ class BrokerResilienceIntegrationTest {
             System.out.printf("[figures] broker restart: rabbitmqctl stop_app/start_app mid-stream of %d messages; lost 0; "
                     + "consuming again %d ms after start_app%n", MESSAGES, reconnectMs);
         }
-    }
-
-    private static void rabbitmqctl(String command) throws Exception {
-        Process process = new ProcessBuilder("rabbitmqctl", command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as("rabbitmqctl " + command + ": " + output).isZero();
     }
 
     private void publishStream(AtomicInteger published) {

@@ -92,7 +92,7 @@ class ProductionProfileIntegrationTest {
         try (RunningConnector connector = RunningConnector.start(productionArguments("other-ca.crt"))) {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(String.valueOf(connector.health("vepBroker").get("details")))
-                            .contains("BROKER_UNREACHABLE", "TLS handshake failed", "PKIX"));
+                            .contains("TLS_FAILED", "TLS with the broker", "PKIX", "spring.rabbitmq.ssl"));
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> !connector.isConsuming());
         }
     }

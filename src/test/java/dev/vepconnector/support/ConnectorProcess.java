@@ -90,16 +90,31 @@ public final class ConnectorProcess implements AutoCloseable {
     }
 
     /** True once the connector reports its queue bound and consumed. */
-    @SuppressWarnings("unchecked")
     public boolean isConsuming() {
+        return "UP".equals(health("vepBroker").get("status"));
+    }
+
+    /**
+     * The component's health ({@code vepBroker}, {@code db}, ...) as the actuator reports it; empty while the
+     * connector does not answer. Asked of the component alone, as a probe does: the full health also asks
+     * Camel's probes, which log a warning for every request made while Camel starts.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> health(String component) {
         try {
-            Map<String, Object> health = open.get().uri("/actuator/health").retrieve()
+            Map<String, Object> health = open.get().uri("/actuator/health/{component}", component).retrieve()
                     .onStatus(status -> true, (request, response) -> { }).body(Map.class);
-            Map<String, Object> broker = (Map<String, Object>) ((Map<String, Object>) health.get("components")).get("vepBroker");
-            return broker != null && "UP".equals(broker.get("status"));
+            return health == null ? Map.of() : health;
         } catch (RuntimeException e) {
-            return false;
+            return Map.of();
         }
+    }
+
+    /** The details of the component's health (for {@code vepBroker}: state, problem, attempts, ...); empty while unknown. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> healthDetails(String component) {
+        Object details = health(component).get("details");
+        return details instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     }
 
     /** The sum of a Prometheus counter over all its series, or -1 while the connector does not answer. */

@@ -4,6 +4,9 @@ import dev.vepconnector.broker.EmbeddedAmqpBroker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The broker the tests talk to: the RabbitMQ on 127.0.0.1:5672 when one answers (CI), otherwise an
@@ -41,6 +44,25 @@ public final class TestBroker {
     public static EmbeddedAmqpBroker embedded() {
         resolve();
         return embedded;
+    }
+
+    /** Runs {@code rabbitmqctl} with these arguments (RabbitMQ only); its output, or an exception when it failed. */
+    public static String rabbitmqctl(String... args) {
+        List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot run rabbitmqctl", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted running rabbitmqctl", e);
+        }
     }
 
     private static synchronized void resolve() {
