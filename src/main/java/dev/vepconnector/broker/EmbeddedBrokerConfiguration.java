@@ -28,7 +28,11 @@ class EmbeddedBrokerConfiguration {
             EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start(port, null);
             beanFactory.registerSingleton("embeddedAmqpBrokerInstance", broker);
             if (beanFactory instanceof org.springframework.beans.factory.support.DefaultListableBeanFactory registry) {
-                registry.registerDisposableBean("embeddedAmqpBrokerInstance", broker::close);
+                // Registered before any bean that connects to it, so destroyed after all of them.
+                registry.registerDisposableBean("embeddedAmqpBrokerInstance", () -> {
+                    broker.close();
+                    log.info("Embedded AMQP broker stopped");
+                });
             }
             log.info("Embedded AMQP broker listening on 127.0.0.1:{}", broker.port());
         };
