@@ -1,7 +1,9 @@
 package dev.vepconnector.broker;
 
+import dev.vepconnector.startup.CannotStartException;
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -48,6 +50,7 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 
     /** Starts a broker on {@code port} (0 picks a free one), with a TLS port too when a key store is given. */
     public static EmbeddedAmqpBroker start(int port, TlsKeyStore tls) {
+        refuseAPortInUse(port);
         try {
             Path workDir = Files.createTempDirectory("vep-embedded-broker");
             Path config = workDir.resolve("initial-config.json");
@@ -108,6 +111,22 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp directory left behind is harmless
+        }
+    }
+
+    /**
+     * Qpid logs a port it cannot bind as an error with a stack trace and starts without it, so the
+     * connector would only fail later, unable to connect. Checked first, it is one clear reason.
+     */
+    private static void refuseAPortInUse(int port) {
+        if (port == 0) {
+            return;
+        }
+        try {
+            new ServerSocket(port).close();
+        } catch (IOException e) {
+            throw new CannotStartException("The embedded AMQP broker cannot listen on port " + port + ": " + e.getMessage(),
+                    "Stop what uses port " + port + ", or set spring.rabbitmq.port to a free port.");
         }
     }
 
