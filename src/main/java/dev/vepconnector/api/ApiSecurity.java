@@ -30,6 +30,7 @@ class ApiSecurity {
     private static final Logger log = LoggerFactory.getLogger(ApiSecurity.class);
     static final String VIEWER = "VIEWER";
     static final String ADMIN = "ADMIN";
+    private static final String REALM = "vep-connector";
 
     @Bean
     SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, ApiSecurityProperties properties) throws Exception {
@@ -44,7 +45,9 @@ class ApiSecurity {
             requests.requestMatchers("/api/**").hasRole(ADMIN);
             requests.anyRequest().denyAll();
         });
-        http.httpBasic(basic -> basic.realmName("vep-connector"));
+        AccessRefusal refusal = new AccessRefusal(REALM);
+        http.httpBasic(basic -> basic.realmName(REALM).authenticationEntryPoint(refusal));
+        http.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(refusal).accessDeniedHandler(refusal));
         http.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
         // No sessions and no cookies: requests carry HTTP Basic credentials, there is no session to forge.
         http.csrf(csrf -> csrf.disable());

@@ -1,6 +1,9 @@
 package dev.vepconnector.broker;
 
+import dev.vepconnector.startup.CannotStartException;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -9,9 +12,12 @@ import java.util.Map;
 import org.apache.qpid.server.SystemLauncher;
 import org.apache.qpid.server.SystemLauncherListener;
 import org.apache.qpid.server.model.Broker;
+import org.apache.qpid.server.model.BrokerImpl;
 import org.apache.qpid.server.model.Port;
 import org.apache.qpid.server.model.SystemConfig;
 import org.apache.qpid.server.model.port.AmqpPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An AMQP 0-9-1 broker in this JVM (Apache Qpid Broker-J, in-memory), so the demo and the tests run
@@ -20,6 +26,7 @@ import org.apache.qpid.server.model.port.AmqpPort;
  */
 public final class EmbeddedAmqpBroker implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedAmqpBroker.class);
     private static final String PLAIN_PORT = "AMQP";
     private static final String TLS_PORT = "AMQPS";
 
@@ -43,6 +50,7 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 
     /** Starts a broker on {@code port} (0 picks a free one), with a TLS port too when a key store is given. */
     public static EmbeddedAmqpBroker start(int port, TlsKeyStore tls) {
+        refuseAPortInUse(port);
         try {
             Path workDir = Files.createTempDirectory("vep-embedded-broker");
             Path config = workDir.resolve("initial-config.json");
@@ -64,7 +72,9 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
                 }
             });
             launcher.startup(attributes);
-            return new EmbeddedAmqpBroker(launcher, workDir, resolved.get());
+            EmbeddedAmqpBroker broker = new EmbeddedAmqpBroker(launcher, workDir, resolved.get());
+            broker.leaveClosingToTheOwner();
+            return broker;
         } catch (Exception e) {
             throw new IllegalStateException("The embedded AMQP broker did not start: " + e.getMessage(), e);
         }
@@ -101,6 +111,38 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp directory left behind is harmless
+        }
+    }
+
+    /**
+     * Qpid logs a port it cannot bind as an error with a stack trace and starts without it, so the
+     * connector would only fail later, unable to connect. Checked first, it is one clear reason.
+     */
+    private static void refuseAPortInUse(int port) {
+        if (port == 0) {
+            return;
+        }
+        try {
+            new ServerSocket(port).close();
+        } catch (IOException e) {
+            throw new CannotStartException("The embedded AMQP broker cannot listen on port " + port + ": " + e.getMessage(),
+                    "Stop what uses port " + port + ", or set spring.rabbitmq.port to a free port.");
+        }
+    }
+
+    /**
+     * Qpid closes its broker from a JVM shutdown hook of its own, which runs alongside the application's
+     * and so closes the broker while the connector's consumers and the simulator still use it (their
+     * shutdown then waits for answers that never come). Whoever started the broker closes it instead:
+     * the Spring context after every bean that talks to it, a test when it is done.
+     */
+    private void leaveClosingToTheOwner() {
+        try {
+            Field hook = BrokerImpl.class.getDeclaredField("_shutdownHook");
+            hook.setAccessible(true);
+            Runtime.getRuntime().removeShutdownHook((Thread) hook.get(broker));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("The embedded broker keeps its own shutdown hook ({}): on exit it may stop before the connector's consumers", e.toString());
         }
     }
 

@@ -66,9 +66,13 @@ class EmbeddedBrokerConfiguration {
             }
         }
 
+        /** A post-processor is registered before every bean that connects to the broker, so it is destroyed after all of them. */
         @Override
         public void destroy() {
-            broker.thenAccept(EmbeddedAmqpBroker::close);
+            if (!broker.isCompletedExceptionally()) {
+                awaitStarted().close();
+                log.info("Embedded AMQP broker stopped");
+            }
         }
     }
 }

@@ -110,10 +110,14 @@ class InboxProjector implements SmartLifecycle {
         start();
     }
 
-    /** Stops after the ingest writer, which wakes it. */
+    /**
+     * Stops before Camel (phase {@code Integer.MAX_VALUE - 2049}): every batch emits its case records
+     * through Camel's case-records route. What the ingest writer stores after that waits in the inbox
+     * for the next start.
+     */
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE - 8192;
+        return Integer.MAX_VALUE - 1536;
     }
 
     private void run() {

@@ -36,6 +36,7 @@ public class IngestWriter implements SmartLifecycle {
     private static final Duration FIRST_RETRY = Duration.ofMillis(250);
 
     private final BlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
+    private final Object stopSignal = new Object();
     private final IngestBatchProcessor processor;
     private final InboxProjector projector;
     private final ConnectorProperties properties;
@@ -81,7 +82,10 @@ public class IngestWriter implements SmartLifecycle {
 
     @Override
     public void stop() {
-        running = false;
+        synchronized (stopSignal) {
+            running = false;
+            stopSignal.notifyAll();
+        }
         Thread writer = thread;
         if (writer != null) {
             try {
@@ -101,7 +105,7 @@ public class IngestWriter implements SmartLifecycle {
         return running;
     }
 
-    /** Stops after the consumer (Camel stops on context close, before lifecycle beans), so queued messages get stored. */
+    /** Stops after Camel (phase {@code Integer.MAX_VALUE - 2049}) has stopped the consumer, so every message it handed over gets stored. */
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE - 4096;
@@ -170,8 +174,17 @@ public class IngestWriter implements SmartLifecycle {
                     log.warn("Cannot store messages ({}); holding {} of them unacknowledged and retrying", e.getMessage(), batch.size());
                     warned = true;
                 }
-                Thread.sleep(wait.toMillis());
+                awaitRetry(wait);
                 wait = min(wait.multipliedBy(2), properties.ingest().storeRetryMax());
+            }
+        }
+    }
+
+    /** Ends early on stop(): a shutdown need not wait out the backoff, the batch stays unacknowledged for redelivery. */
+    private void awaitRetry(Duration wait) throws InterruptedException {
+        synchronized (stopSignal) {
+            if (running) {
+                stopSignal.wait(wait.toMillis());
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.vepconnector.ingest;
 
+import dev.vepconnector.startup.CannotStartException;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.autoconfigure.amqp.RabbitProperties;
@@ -37,8 +38,9 @@ class ProductionProfileGuard {
             problems.add("spring.datasource.url must point at PostgreSQL (jdbc:postgresql://...), not the embedded database");
         }
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("The production profile requires TLS to the broker, verified against a configured CA, "
-                    + "and PostgreSQL: " + String.join("; ", problems));
+            throw new CannotStartException("The production profile requires TLS to the broker, verified against a configured CA, "
+                    + "and PostgreSQL: " + String.join("; ", problems),
+                    "Set these properties, or start without the production profile.");
         }
     }
 }

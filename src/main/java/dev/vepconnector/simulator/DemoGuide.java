@@ -1,5 +1,6 @@
 package dev.vepconnector.simulator;
 
+import dev.vepconnector.api.ApiSecurityProperties;
 import dev.vepconnector.ingest.ConnectorProperties;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -11,7 +12,7 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-/** Tells whoever started the demo where to look. */
+/** Tells whoever started the demo where to look, and how to sign in. */
 @Component
 @Profile("demo")
 class DemoGuide {
@@ -19,12 +20,14 @@ class DemoGuide {
     private static final Logger log = LoggerFactory.getLogger(DemoGuide.class);
 
     private final ConnectorProperties connector;
+    private final ApiSecurityProperties security;
     private final Path caseRecords;
     private final int brokerPort;
 
-    DemoGuide(ConnectorProperties connector, @Value("${vep.sinks.file.directory}") Path fileSinkDirectory,
+    DemoGuide(ConnectorProperties connector, ApiSecurityProperties security, @Value("${vep.sinks.file.directory}") Path fileSinkDirectory,
               @Value("${spring.rabbitmq.port}") int brokerPort) {
         this.connector = connector;
+        this.security = security;
         this.caseRecords = fileSinkDirectory.resolve("cases").toAbsolutePath().normalize();
         this.brokerPort = brokerPort;
     }
@@ -36,13 +39,26 @@ class DemoGuide {
 
                 ==================================================================
                  vep-connector demo is running
-                   dashboard     http://localhost:{}/
+                   dashboard     http://localhost:{}/{}
+                   logins        {} (reads), {} (reads, collects, replays)
                    case records  {}
                    API           http://localhost:{}/api/groups, /api/cases, /api/sinks
                    metrics       http://localhost:{}/actuator/prometheus
                    broker        amqp://guest:guest@localhost:{} (embedded; exchange {})
                  Stop with Ctrl+C.
                 ==================================================================""",
-                port, caseRecords, port, port, brokerPort, connector.exchange());
+                port, security.publicRead() ? " (no login needed to look)" : "", login("viewer", security.viewer()), login("admin", security.admin()),
+                caseRecords, port, port, brokerPort, connector.exchange());
+    }
+
+    /**
+     * The demo's logins are published: each one's password is its name. A password set otherwise is
+     * someone's secret and stays out of the log.
+     */
+    private static String login(String role, ApiSecurityProperties.User user) {
+        if (user.username() == null || user.username().isBlank()) {
+            return "no " + role;
+        }
+        return user.username().equals(user.password()) ? user.username() + "/" + user.password() : user.username() + " (password as configured)";
     }
 }

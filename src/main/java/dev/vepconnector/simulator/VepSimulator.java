@@ -10,6 +10,7 @@ import com.rabbitmq.client.Envelope;
 import dev.vepconnector.events.VepEventType;
 import dev.vepconnector.ingest.BrokerTopologyReady;
 import dev.vepconnector.ingest.ConnectorProperties;
+import dev.vepconnector.startup.CannotStartException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -79,8 +80,9 @@ public class VepSimulator implements SmartLifecycle {
             answerAgentCollect(VepTraffic.live(properties).agents());
             running = true;
         } catch (IOException | TimeoutException e) {
-            throw new IllegalStateException("The VEP simulator cannot reach the broker at " + rabbit.determineHost() + ":"
-                    + rabbit.determinePort() + ": " + e.getMessage(), e);
+            throw new CannotStartException("The VEP simulator cannot reach the broker at " + rabbit.determineHost() + ":"
+                    + rabbit.determinePort() + ": " + rootCause(e),
+                    "Start the broker or set spring.rabbitmq.host and port to where it runs (the demo profile runs one inside the connector).");
         }
     }
 
@@ -202,6 +204,14 @@ public class VepSimulator implements SmartLifecycle {
         }
         factory.setAutomaticRecoveryEnabled(false);
         return factory.newConnection("vep-simulator");
+    }
+
+    private static String rootCause(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private long total() {

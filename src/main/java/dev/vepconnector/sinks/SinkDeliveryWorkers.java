@@ -110,7 +110,7 @@ public class SinkDeliveryWorkers implements SmartLifecycle {
     }
 
     /** What the API shows of a sink. */
-    public record SinkStatus(String name, long pending, long deadLetters, double delivered, Instant lastDeliveredAt,
+    public record SinkStatus(String name, long pending, long deadLetters, long delivered, Instant lastDeliveredAt,
                              String lastError, Instant lastErrorAt) {
     }
 
@@ -193,7 +193,7 @@ public class SinkDeliveryWorkers implements SmartLifecycle {
         }
 
         SinkStatus status() {
-            return new SinkStatus(sink.name(), metrics.pending.get(), metrics.deadLetters.get(), metrics.delivered.count(),
+            return new SinkStatus(sink.name(), metrics.pending.get(), metrics.deadLetters.get(), (long) metrics.delivered.count(),
                     lastDeliveredAt, lastError, lastErrorAt);
         }
 

@@ -70,4 +70,10 @@ class EmbeddedDatabaseSync implements SmartLifecycle {
     public boolean isRunning() {
         return scheduler != null;
     }
+
+    /** Stops after everything that writes (the ingest writer is the last of those to stop). */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 16384;
+    }
 }

@@ -86,16 +86,30 @@ class ApiSecurityIntegrationTest {
         assertThat(status("GET", "/api/sinks", admin)).isEqualTo(200);
     }
 
+    @Test
+    void aRefusalSaysWhatIsMissing() throws Exception {
+        assertThat(send("POST", "/api/config/agents/collect", null).body()).contains("takes the admin's credentials");
+        assertThat(send("POST", "/api/config/agents/collect", basic("watcher", "viewer-pw")).body()).contains("takes the admin");
+        assertThat(send("GET", "/api/groups", null).body()).contains("takes a viewer's or the admin's credentials");
+        HttpResponse<String> wrong = send("GET", "/api/groups", basic("watcher", "wrong"));
+        assertThat(wrong.body()).contains("user name or password is wrong").doesNotContain("watcher");
+        assertThat(wrong.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"vep-connector\"");
+    }
+
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     private static int status(String method, String path, String authorization) throws Exception {
+        return send(method, path, authorization).statusCode();
+    }
+
+    private static HttpResponse<String> send(String method, String path, String authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(connector.baseUrl() + path))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

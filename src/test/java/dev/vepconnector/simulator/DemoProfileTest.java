@@ -41,7 +41,13 @@ class DemoProfileTest {
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("vep-connector");
             assertThat(Files.readString(folder.resolve("demo.log"))).contains("vep-connector demo is running",
-                    "dashboard     http://localhost:");
+                    "dashboard     http://localhost:", "logins        viewer/viewer (reads), admin/admin");
+            // The demo's admin login acts.
+            var collect = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(demo.baseUrl() + "/api/config/agents/collect"))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("admin:admin".getBytes()))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(collect.statusCode()).isEqualTo(202);
         }
     }
 

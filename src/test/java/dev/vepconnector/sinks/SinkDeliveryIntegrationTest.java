@@ -131,7 +131,10 @@ class SinkDeliveryIntegrationTest {
         assertThat((String) dead.get("lastError")).contains("gave up after 2 attempts");
         assertThat(metric("vep_sink_dead_lettered_total")).isEqualTo(2.0);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(sinks()).singleElement().satisfies(sink -> assertThat(sink).containsEntry("deadLetters", 2)));
+                assertThat(sinks()).singleElement().satisfies(sink -> {
+                    assertThat(sink).containsEntry("deadLetters", 2);
+                    assertThat(sink.get("delivered")).as("a count, written as an integer").isInstanceOf(Integer.class);
+                }));
 
         repairTheFileSink();
         Number id = (Number) dead.get("id");

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -134,6 +136,17 @@ public final class ConnectorProcess implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code timeout} for the process to end by itself; its exit code, or empty while it still runs. */
+    public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
+    }
+
+    /** SIGTERM, as Ctrl+C or Kubernetes stop it; then waits as {@link #awaitExit} does. */
+    public OptionalInt terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return awaitExit(timeout);
+    }
+
     /** SIGKILL: the process ends at once, without running anything of its own. */
     public void kill9() {
         process.destroyForcibly();
@@ -150,7 +163,7 @@ public final class ConnectorProcess implements AutoCloseable {
         if (process.isAlive()) {
             process.destroy();
             try {
-                if (!process.waitFor(Duration.ofSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (!process.waitFor(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS)) {
                     kill9();
                 }
             } catch (InterruptedException e) {
