@@ -30,7 +30,7 @@ class EmbeddedBrokerConfiguration {
 
     static final class EmbeddedBrokerStart implements BeanPostProcessor, DisposableBean {
 
-        private static final Logger log = LoggerFactory.getLogger(EmbeddedBrokerStart.class);
+        private static final Logger log = LoggerFactory.getLogger(EmbeddedAmqpBroker.class);
 
         private final CompletableFuture<EmbeddedAmqpBroker> broker;
 
