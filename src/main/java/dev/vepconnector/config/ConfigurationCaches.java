@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import dev.vepconnector.storage.AfterCommit;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The configuration caches (interface 7.3): every configured agent, group, opportunity, solution and
@@ -65,7 +67,7 @@ public class ConfigurationCaches implements EntityDirectory, VepEventHandler {
         if (id == null) {
             return null;
         }
-        ConfigurationStore.Versioned entry = entries.get(new Key(kind, id));
+        ConfigurationStore.Versioned entry = lookup(new Key(kind, id));
         return entry == null ? EntityRef.unknown(id) : entry.entity().toRef();
     }
 
@@ -74,12 +76,12 @@ public class ConfigurationCaches implements EntityDirectory, VepEventHandler {
         if (id == null) {
             return null;
         }
-        ConfigurationStore.Versioned entry = entries.get(new Key(EntityKind.AGENT, id));
+        ConfigurationStore.Versioned entry = lookup(new Key(EntityKind.AGENT, id));
         return entry == null ? AgentRef.unknown(id) : entry.entity().toAgentRef();
     }
 
     public Optional<ConfiguredEntity> find(EntityKind kind, String id) {
-        return Optional.ofNullable(entries.get(new Key(kind, id))).map(ConfigurationStore.Versioned::entity);
+        return Optional.ofNullable(lookup(new Key(kind, id))).map(ConfigurationStore.Versioned::entity);
     }
 
     public List<ConfiguredEntity> all(EntityKind kind) {
@@ -112,7 +114,48 @@ public class ConfigurationCaches implements EntityDirectory, VepEventHandler {
                 changed.add(store.save(merged.updatedAt(now)));
             }
         }
-        AfterCommit.run(() -> changed.forEach(this::put));
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            changed.forEach(row -> changedInThisTransaction().put(keyOf(row), row));
+        } else {
+            changed.forEach(this::put);
+        }
+    }
+
+    /**
+     * What the current transaction changed, seen by the lookups of that transaction only: a case record
+     * emitted in the batch that also brought its agent's configuration has the agent's name, and a
+     * batch that rolls back leaves the caches as they were. Everyone sees it once it has committed.
+     */
+    private Map<Key, ConfigurationStore.Versioned> changedInThisTransaction() {
+        @SuppressWarnings("unchecked")
+        Map<Key, ConfigurationStore.Versioned> changed = (Map<Key, ConfigurationStore.Versioned>) TransactionSynchronizationManager.getResource(this);
+        if (changed == null) {
+            Map<Key, ConfigurationStore.Versioned> created = new HashMap<>();
+            TransactionSynchronizationManager.bindResource(this, created);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResource(ConfigurationCaches.this);
+                    if (status == STATUS_COMMITTED) {
+                        created.values().forEach(ConfigurationCaches.this::put);
+                    }
+                }
+            });
+            changed = created;
+        }
+        return changed;
+    }
+
+    private ConfigurationStore.Versioned lookup(Key key) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()
+                && TransactionSynchronizationManager.getResource(this) instanceof Map<?, ?> changed && changed.containsKey(key)) {
+            return (ConfigurationStore.Versioned) changed.get(key);
+        }
+        return entries.get(key);
+    }
+
+    private static Key keyOf(ConfigurationStore.Versioned row) {
+        return new Key(row.entity().kind(), row.entity().id());
     }
 
     private ConfiguredEntity mergeAllEventsOf(Key key) {
@@ -154,7 +197,7 @@ public class ConfigurationCaches implements EntityDirectory, VepEventHandler {
     }
 
     private void put(ConfigurationStore.Versioned row) {
-        entries.merge(new Key(row.entity().kind(), row.entity().id()), row,
+        entries.merge(keyOf(row), row,
                 (known, candidate) -> candidate.version() < known.version() ? known : candidate);
     }
 }

@@ -117,6 +117,22 @@ class CaseRecordIntegrationTest {
     }
 
     @Test
+    void anAgentConfiguredInTheSameBurstAsTheCaseIsNamedInItsRecord() throws Exception {
+        // Published back to back, the agent's configuration and the case usually land in one processed
+        // batch: the record built in it must already know the agent.
+        String caseId = newCase();
+        String agentId = "agent-" + caseId;
+        List<String[]> burst = new ArrayList<>();
+        burst.add(new String[] {"configuration.agent", """
+                {"eventTime": "2026-11-23T08:00:00.000Z", "agentId": "%s", "agentName": "Cy Dahl"}""".formatted(agentId)});
+        simpleLifecycle(caseId).forEach(event -> burst.add(new String[] {event[0], event[1].replace("agent-ada", agentId)}));
+        publishAll(burst);
+
+        JsonNode record = awaitRecord(caseId, 1);
+        assertThat(record.get("assignments").get(0).get("agent").get("name").asText()).isEqualTo("Cy Dahl");
+    }
+
+    @Test
     void aTransferEndsOneAssignmentAndStartsTheNext() throws Exception {
         String caseId = newCase();
         publish("case.created", created(caseId, "09:00:00"));
