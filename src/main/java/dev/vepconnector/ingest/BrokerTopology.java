@@ -175,7 +175,7 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
     }
 
     private void report(Exception failure) {
-        if (failure instanceof AmqpApplicationContextClosedException) {
+        if (!running || failure instanceof AmqpApplicationContextClosedException) {
             return; // shutting down: no broker problem
         }
         BrokerState state = BrokerFailures.classify(failure);
