@@ -1,5 +1,8 @@
 package dev.vepconnector.events;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /**
  * Why a message was dead-lettered. The code is the {@code reason} tag of
  * {@code vep_events_rejected_total} and the start of the reason in {@code /api/dead-letters}.
@@ -22,5 +25,10 @@ public enum RejectReason {
 
     public String code() {
         return code;
+    }
+
+    /** The reason with this code, if there is one. */
+    public static Optional<RejectReason> ofCode(String code) {
+        return Arrays.stream(values()).filter(reason -> reason.code.equals(code)).findFirst();
     }
 }

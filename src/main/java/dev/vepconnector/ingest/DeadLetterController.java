@@ -1,20 +1,38 @@
 package dev.vepconnector.ingest;
 
+import dev.vepconnector.events.RejectReason;
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.Principal;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
-/** {@code GET /api/dead-letters}: rejected messages, newest first, paged with {@code before}. */
+/**
+ * {@code /api/dead-letters}: rejected messages, newest first, paged with {@code before}; and their
+ * replay (admin), which processes them again as if they had just arrived.
+ */
 @RestController
 @RequestMapping("/api/dead-letters")
 public class DeadLetterController {
 
     private final DeadLetterStore store;
+    private final DeadLetterReplay replay;
 
-    public DeadLetterController(DeadLetterStore store) {
+    DeadLetterController(DeadLetterStore store, DeadLetterReplay replay) {
         this.store = store;
+        this.replay = replay;
     }
 
     @GetMapping
@@ -24,7 +42,57 @@ public class DeadLetterController {
     }
 
     @GetMapping("/count")
-    public java.util.Map<String, Long> count() {
-        return java.util.Map.of("count", store.count());
+    public Map<String, Long> count() {
+        return Map.of("count", store.count());
+    }
+
+    @PostMapping("/{id}/replay")
+    public Map<String, Integer> replayOne(@PathVariable long id, Principal admin) {
+        if (!replay.replayOne(id, name(admin))) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND,
+                    "No dead letter " + id + ": it was replayed already, or never existed (GET /api/dead-letters lists them)");
+        }
+        return Map.of("replayed", 1);
+    }
+
+    /** Every dead letter of the reason code ({@code processing-error}, {@code missing-field}, ...); all of them without one. */
+    @PostMapping("/replay")
+    public Map<String, Integer> replayAll(@RequestParam(required = false) String reason, Principal admin) {
+        return Map.of("replayed", replay.replayAll(reasonOf(reason), name(admin)));
+    }
+
+    private static RejectReason reasonOf(String code) {
+        if (code == null || code.isBlank()) {
+            return null;
+        }
+        return RejectReason.ofCode(code.strip()).orElseThrow(() -> new ResponseStatusException(HttpStatus.BAD_REQUEST,
+                "No reason code '" + code + "'; the codes are " + Arrays.stream(RejectReason.values()).map(RejectReason::code).toList()));
+    }
+
+    private static String name(Principal admin) {
+        return admin == null ? "(anonymous)" : admin.getName();
+    }
+
+    /** Spring's error body leaves the message out; these messages are the connector's own and say what to do. */
+    @ExceptionHandler(ResponseStatusException.class)
+    ResponseEntity<Map<String, Object>> refused(ResponseStatusException e, HttpServletRequest request) {
+        return error(HttpStatus.valueOf(e.getStatusCode().value()), e.getReason(), request);
+    }
+
+    @ExceptionHandler(DeadLetterReplay.ReplayStoppedException.class)
+    ResponseEntity<Map<String, Object>> stopped(DeadLetterReplay.ReplayStoppedException e, HttpServletRequest request) {
+        HttpStatus status = e.databaseUnavailable() ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.INTERNAL_SERVER_ERROR;
+        return error(status, "The replay stopped after " + e.replayed() + " dead letters (they are in the inbox): "
+                + (e.databaseUnavailable() ? "the database is unavailable; replay again once it is back" : "see the connector's log"), request);
+    }
+
+    private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message, HttpServletRequest request) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("timestamp", Instant.now().toString());
+        body.put("status", status.value());
+        body.put("error", status.getReasonPhrase());
+        body.put("message", message);
+        body.put("path", request.getRequestURI());
+        return ResponseEntity.status(status).body(body);
     }
 }

@@ -10,8 +10,9 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The inbox table: messages taken off the broker, stored as received, waiting to be processed. The
- * ingest writer appends; the projector takes the oldest, processes them and removes them in one
- * transaction, so a message is processed exactly once however the process ends.
+ * ingest writer appends, and so does a dead-letter replay; the projector takes the oldest, processes
+ * them and removes them in one transaction, so a message is processed exactly once however the
+ * process ends.
  */
 @Repository
 class Inbox {
@@ -25,8 +26,8 @@ class Inbox {
         this.lockTaken = storage.isShared() ? " FOR UPDATE SKIP LOCKED" : "";
     }
 
-    /** A stored message. */
-    record Message(long id, String routingKey, byte[] body, Instant receivedAt) {
+    /** A stored message; {@code replayed} when a dead-letter replay put it here. */
+    record Message(long id, String routingKey, byte[] body, Instant receivedAt, boolean replayed) {
     }
 
     void append(List<InboundMessage> messages) {
@@ -38,10 +39,21 @@ class Inbox {
                 });
     }
 
+    /** Dead letters put back to be processed as if they had arrived at {@code receivedAt}, in the order given. */
+    void appendReplayed(List<DeadLetterStore.Replayable> letters, Instant receivedAt) {
+        jdbc.batchUpdate("INSERT INTO inbox (routing_key, received_at, body, replayed) VALUES (?, ?, ?, TRUE)", letters, letters.size(),
+                (ps, letter) -> {
+                    ps.setString(1, letter.routingKey());
+                    ps.setObject(2, receivedAt.atOffset(ZoneOffset.UTC));
+                    ps.setBytes(3, letter.body());
+                });
+    }
+
     /** The oldest stored messages, locked for this transaction where replicas share the inbox. Call in a transaction. */
     List<Message> take(int limit) {
-        return jdbc.query("SELECT id, routing_key, body, received_at FROM inbox ORDER BY id LIMIT ?" + lockTaken,
-                (rs, n) -> new Message(rs.getLong(1), rs.getString(2), rs.getBytes(3), rs.getObject(4, OffsetDateTime.class).toInstant()),
+        return jdbc.query("SELECT id, routing_key, body, received_at, replayed FROM inbox ORDER BY id LIMIT ?" + lockTaken,
+                (rs, n) -> new Message(rs.getLong(1), rs.getString(2), rs.getBytes(3), rs.getObject(4, OffsetDateTime.class).toInstant(),
+                        rs.getBoolean(5)),
                 limit);
     }
 

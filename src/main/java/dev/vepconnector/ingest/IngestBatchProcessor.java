@@ -128,11 +128,13 @@ class IngestBatchProcessor {
     private Tally processInTransaction(List<Received> messages) {
         Tally tally = new Tally();
         List<EventLog.Entry> entries = new ArrayList<>();
+        List<Inbox.Message> acceptedMessages = new ArrayList<>();
         List<DeadLetterStore.Entry> rejected = new ArrayList<>();
         for (Received m : messages) {
             Inbox.Message message = m.message();
-            if (m.read() instanceof ReadResult.Accepted accepted) {
-                entries.add(new EventLog.Entry(accepted, m.dedupKey(), message.receivedAt()));
+            if (m.read() instanceof ReadResult.Accepted event) {
+                entries.add(new EventLog.Entry(event, m.dedupKey(), message.receivedAt()));
+                acceptedMessages.add(message);
             } else if (m.read() instanceof ReadResult.Rejected r) {
                 rejected.add(new DeadLetterStore.Entry(message.routingKey(), message.body(), r.reason(), r.detail(), message.receivedAt()));
                 tally.rejected.add(r);
@@ -148,7 +150,7 @@ class IngestBatchProcessor {
             List<StoredEvent> fresh = new ArrayList<>(entries.size());
             for (int i = 0; i < entries.size(); i++) {
                 var event = entries.get(i).accepted().event();
-                tally.received.add(event);
+                (acceptedMessages.get(i).replayed() ? tally.receivedOnReplay : tally.received).add(event);
                 if (isNew[i]) {
                     fresh.add(new StoredEvent(event, entries.get(i).receivedAt()));
                 } else {
@@ -195,12 +197,14 @@ class IngestBatchProcessor {
     /** What a committed batch did, counted into metrics only once it is committed. */
     private static final class Tally {
         final List<dev.vepconnector.events.VepEvent> received = new ArrayList<>();
+        final List<dev.vepconnector.events.VepEvent> receivedOnReplay = new ArrayList<>();
         final List<dev.vepconnector.events.VepEvent> duplicates = new ArrayList<>();
         final List<ReadResult.Rejected> rejected = new ArrayList<>();
         final List<String> ignored = new ArrayList<>();
 
         void publish(IngestMetrics metrics, Instant storedAt) {
             received.forEach(e -> metrics.received(e.type(), e.eventTime(), storedAt));
+            receivedOnReplay.forEach(e -> metrics.receivedOnReplay(e.type()));
             duplicates.forEach(e -> metrics.duplicate(e.type()));
             rejected.forEach(r -> metrics.rejected(r.reason()));
             ignored.forEach(metrics::ignored);

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
-/** The operator contract's ingest metrics: received, rejected, ignored, consume latency. */
+/** The operator contract's ingest metrics: received, rejected, ignored, replayed, consume latency. */
 @Component
 public class IngestMetrics {
 
@@ -24,6 +24,7 @@ public class IngestMetrics {
     private final Map<VepEventType, Counter> received = new EnumMap<>(VepEventType.class);
     private final Map<VepEventType, Counter> duplicates = new EnumMap<>(VepEventType.class);
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+    private final Map<RejectReason, Counter> replayed = new EnumMap<>(RejectReason.class);
     private final Map<String, Counter> ignored = new ConcurrentHashMap<>();
     private final Timer consumeLatency;
     private final DistributionSummary batchSize;
@@ -39,7 +40,9 @@ public class IngestMetrics {
         }
         for (RejectReason reason : RejectReason.values()) {
             rejected.put(reason, Counter.builder("vep.events.rejected").tag("reason", reason.code())
-                    .description("Messages dead-lettered, by reason").register(registry));
+                    .description("Messages dead-lettered, by reason (a replayed one rejected again counts again)").register(registry));
+            replayed.put(reason, Counter.builder("vep.events.replayed").tag("reason", reason.code())
+                    .description("Dead letters put back for processing, by the reason they had been rejected for").register(registry));
         }
         consumeLatency = Timer.builder("vep.events.consume.latency")
                 .description("From an event's eventTime to the commit of its storage")
@@ -66,12 +69,21 @@ public class IngestMetrics {
         }
     }
 
+    /** A replayed message accepted: received now, but its eventTime says nothing about the consume latency. */
+    void receivedOnReplay(VepEventType type) {
+        received.get(type).increment();
+    }
+
     void duplicate(VepEventType type) {
         duplicates.get(type).increment();
     }
 
     void rejected(RejectReason reason) {
         rejected.get(reason).increment();
+    }
+
+    void replayed(String reasonCode, int messages) {
+        RejectReason.ofCode(reasonCode).ifPresent(reason -> replayed.get(reason).increment(messages));
     }
 
     void ignored(String routingKey) {
