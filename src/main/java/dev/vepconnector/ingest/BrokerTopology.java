@@ -92,8 +92,7 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
     @EventListener(ApplicationReadyEvent.class)
     public void beginBinding() {
         if (camel.getObject().getRoute(INGEST_ROUTE_ID) == null) {
-            throw new IllegalStateException("No Camel route with id '" + INGEST_ROUTE_ID + "' is loaded: check "
-                    + "camel.main.routes-include-pattern points at the routes directory holding ingest.yaml");
+            throw new IllegalStateException("No Camel route with id '" + INGEST_ROUTE_ID + "' is loaded (IngestRoute)");
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "vep-broker-topology"));
         connectionFactory.addConnectionListener(new ConnectionListener() {

@@ -1,53 +1,35 @@
 package dev.vepconnector.sinks;
 
-import dev.vepconnector.cases.CaseRecordEmitter;
-import java.time.Clock;
-import java.util.Arrays;
-import java.util.List;
-import org.apache.camel.Exchange;
-import org.springframework.stereotype.Component;
 import dev.vepconnector.storage.AfterCommit;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.stereotype.Component;
 
 /**
- * The bean the case-records route calls ({@code caseRecordOutbox}): queues a record for sinks, in the
- * transaction that emitted it, and wakes their delivery workers once it commits. Sinks named but not
- * enabled are skipped, so a route keeps working when an operator switches a sink off.
+ * Queues each emitted case record revision for every enabled sink, in the transaction that emitted it,
+ * and wakes their routes' consumers once it commits. No route runs here: what a sink does with a
+ * record, and whether it wants it at all, is its own route's business, so nothing a route does can
+ * fail the ingestion of a VEP event.
  */
-@Component("caseRecordOutbox")
+@Component
 public class CaseRecordOutbox {
 
     private final SinkDeliveryStore store;
-    private final SinkDeliveryWorkers workers;
+    private final SinkDeliveries sinks;
     private final Clock clock;
 
-    CaseRecordOutbox(SinkDeliveryStore store, SinkDeliveryWorkers workers, Clock clock) {
+    CaseRecordOutbox(SinkDeliveryStore store, SinkDeliveries sinks, Clock clock) {
         this.store = store;
-        this.workers = workers;
+        this.sinks = sinks;
         this.clock = clock;
     }
 
-    /** Queues the exchange's record for every enabled sink. */
-    public void toEnabledSinks(Exchange exchange) {
-        enqueue(exchange, workers.sinkNames());
-    }
-
-    /** Queues the exchange's record for the named sinks (comma-separated) that are enabled. */
-    public void toSinks(Exchange exchange, String names) {
-        List<String> enabled = workers.sinkNames();
-        enqueue(exchange, Arrays.stream(names.split(",")).map(String::trim).filter(enabled::contains).distinct().toList());
-    }
-
-    private void enqueue(Exchange exchange, List<String> sinks) {
-        if (sinks.isEmpty()) {
+    public void enqueue(String caseId, int revision) {
+        List<String> enabled = sinks.sinkNames();
+        if (enabled.isEmpty()) {
             return;
         }
-        String caseId = exchange.getMessage().getHeader(CaseRecordEmitter.HEADER_CASE_ID, String.class);
-        Integer revision = exchange.getMessage().getHeader(CaseRecordEmitter.HEADER_REVISION, Integer.class);
-        if (caseId == null || revision == null) {
-            throw new IllegalArgumentException("A case record needs the headers " + CaseRecordEmitter.HEADER_CASE_ID + " and "
-                    + CaseRecordEmitter.HEADER_REVISION);
-        }
-        store.enqueue(sinks, caseId, revision, clock.instant());
-        AfterCommit.run(() -> workers.wake(sinks));
+        store.enqueue(enabled, caseId, revision, clock.instant());
+        AfterCommit.run(() -> sinks.wake(enabled));
     }
 }

@@ -17,18 +17,18 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping("/api/sinks")
 class SinkController {
 
-    private final SinkDeliveryWorkers workers;
+    private final SinkDeliveries workers;
     private final SinkDeliveryStore store;
     private final Clock clock;
 
-    SinkController(SinkDeliveryWorkers workers, SinkDeliveryStore store, Clock clock) {
+    SinkController(SinkDeliveries workers, SinkDeliveryStore store, Clock clock) {
         this.workers = workers;
         this.store = store;
         this.clock = clock;
     }
 
     @GetMapping
-    List<SinkDeliveryWorkers.SinkStatus> sinks() {
+    List<SinkDeliveries.SinkStatus> sinks() {
         return workers.status();
     }
 

@@ -25,6 +25,11 @@ public record SinkRetry(
         @DecimalMin("1.0") @DefaultValue("2.0") double multiplier,
         @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.2") double jitter) {
 
+    /** The defaults, for a sink configured with nothing but its name. */
+    public static SinkRetry defaults() {
+        return new SinkRetry(10, Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2);
+    }
+
     /** The pause before attempt {@code failedAttempts + 1}. */
     public Duration backoffAfter(int failedAttempts) {
         double base = initialBackoff.toMillis() * Math.pow(multiplier, Math.max(0, failedAttempts - 1));

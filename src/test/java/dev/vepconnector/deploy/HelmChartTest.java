@@ -66,9 +66,9 @@ class HelmChartTest {
     @Test
     void theRouteFilesOfTheRepositoryAreMountedAndCanBeReplaced() {
         Map<String, Object> routes = configMap(render(t -> t), "-routes");
-        assertThat(keys(routes.get("data"))).contains("ingest.yaml");
+        assertThat(keys(routes.get("data"))).contains("sink-file.yaml");
         Map<String, Object> replaced = configMap(render(t -> t.set("routes.extra\\.yaml", "- route: {id: extra, from: {uri: 'timer:x'}, steps: [{log: x}]}")), "-routes");
-        assertThat(keys(replaced.get("data"))).contains("ingest.yaml", "extra.yaml");
+        assertThat(keys(replaced.get("data"))).contains("sink-file.yaml", "extra.yaml");
     }
 
     @Test

@@ -148,19 +148,23 @@ class SinkDeliveryIntegrationTest {
     }
 
     @Test
-    void theRouteFileDecidesWhichRecordsASinkGets() throws Exception {
+    void theSinksRouteFileDecidesWhichRecordsItGets() throws Exception {
         Path routes = Files.createDirectories(setup.dataDirectory().resolve("routes"));
-        Files.copy(Path.of("routes/ingest.yaml"), routes.resolve("ingest.yaml"));
-        Files.writeString(routes.resolve("case-records.yaml"), """
+        Files.copy(Path.of("routes/sink-errors.yaml"), routes.resolve("sink-errors.yaml"));
+        Files.writeString(routes.resolve("orders-only.yaml"), """
                 - route:
-                    id: case-records
+                    id: sink-file
+                    routeConfigurationId: vep-sinks
                     from:
-                      uri: "direct:case-record"
+                      uri: "vep-sink:file"
                       steps:
                         - filter:
-                            simple: "${header.vepCaseType} == 'Orders'"
+                            simple: "${header.vepCaseType} != 'Orders'"
                             steps:
-                              - to: "bean:caseRecordOutbox?method=toSinks(*, 'file, salesforce')"
+                              - stop: {}
+                        - bean: {ref: fileSink, method: prepare}
+                        - to: "file:{{vep.sinks.file.directory}}/cases?fileName=.${header.vepCaseId}.${exchangeId}.tmp"
+                        - bean: {ref: fileSink, method: publish}
                 """);
         start("--camel.main.routes-include-pattern=file:" + routes + "/*.yaml");
         publish("configuration.caseType", """
@@ -172,9 +176,10 @@ class SinkDeliveryIntegrationTest {
         publishClosedCase("orders-case", "09:01:00", "positive", "type-orders");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> file("orders-case") != null);
-        assertThat(count("SELECT COUNT(*) FROM case_record WHERE case_id = 'returns-case'")).isEqualTo(1);
-        assertThat(file("returns-case")).isNull();
-        assertThat(count("SELECT COUNT(*) FROM sink_delivery WHERE case_id = 'returns-case'")).isZero();
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT COUNT(*) FROM sink_delivery WHERE case_id = 'returns-case'"
+                + " AND state = 'DELIVERED'") == 1);
+        assertThat(file("returns-case")).as("filtered out: done, no file").isNull();
+        assertThat(deadLetters()).isEmpty();
         assertThat(count("SELECT COUNT(*) FROM sink_delivery WHERE sink = 'salesforce'")).as("salesforce is not enabled").isZero();
     }
 

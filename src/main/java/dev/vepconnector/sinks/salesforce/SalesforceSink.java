@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vepconnector.sinks.CaseRecordDelivery;
-import dev.vepconnector.sinks.CaseRecordSink;
 import dev.vepconnector.sinks.RejectedDeliveryException;
 import dev.vepconnector.sinks.RetryLaterException;
-import dev.vepconnector.sinks.SinkRetry;
+import dev.vepconnector.sinks.SinkHeaders;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +38,9 @@ import org.springframework.stereotype.Component;
  * INVALID_SESSION_ID, gets a new token and repeats the request once. Limits, lock contention and
  * server errors are retried; validation and field errors are refused with Salesforce's message.
  */
-@Component
+@Component("salesforceSink")
 @ConditionalOnProperty(prefix = "vep.sinks.salesforce", name = "enabled", havingValue = "true")
-class SalesforceSink implements CaseRecordSink {
+public class SalesforceSink {
 
     private static final Logger log = LoggerFactory.getLogger(SalesforceSink.class);
     private static final String COMPONENT = "vep-salesforce";
@@ -106,24 +104,15 @@ class SalesforceSink implements CaseRecordSink {
         }
     }
 
-    @Override
-    public String name() {
-        return "salesforce";
-    }
-
-    @Override
-    public SinkRetry retry() {
-        return properties.retry();
-    }
-
-    @Override
-    public void deliver(CaseRecordDelivery delivery) throws Exception {
+    /** The route's step: upserts the exchange's record. */
+    public void deliver(Exchange delivery) throws Exception {
+        String caseId = delivery.getMessage().getHeader(SinkHeaders.CASE_ID, String.class);
         Duration paused = Duration.between(clock.instant(), pausedUntil);
         if (!paused.isNegative() && !paused.isZero()) {
             throw new RetryLaterException("paused near the org's API limit", paused);
         }
-        JsonNode record = json.readTree(delivery.json());
-        String body = json.writeValueAsString(compositeRequest(delivery.caseId(), record));
+        JsonNode record = json.readTree(delivery.getMessage().getBody(String.class));
+        String body = json.writeValueAsString(compositeRequest(caseId, record));
         Exchange exchange = producer.send(compositeUri, e -> e.getIn().setBody(body));
         noteApiUsage(exchange.getMessage().getHeader("Sforce-Limit-Info", String.class));
         Exception failure = exchange.getException();

@@ -1,6 +1,5 @@
 package dev.vepconnector.sinks.salesforce;
 
-import dev.vepconnector.sinks.SinkRetry;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -16,7 +15,6 @@ import org.springframework.validation.annotation.Validated;
  * The Salesforce sink: each case record revision upserts a Case by an external-id field, with its
  * fields mapped from the record, and its transcript stored readably.
  *
- * @param enabled    off by default
  * @param loginUrl   the org's My Domain URL (required for client credentials) or https://login.salesforce.com
  * @param apiVersion REST API version
  * @param auth       server-to-server OAuth
@@ -24,20 +22,17 @@ import org.springframework.validation.annotation.Validated;
  * @param transcript where the transcript goes
  * @param slowDownAt share of the org's daily API limit (Sforce-Limit-Info) at which the sink pauses
  * @param slowDownPause how long it pauses then
- * @param retry      retries on limits, 5xx and connection errors
  */
 @Validated
 @ConfigurationProperties("vep.sinks.salesforce")
 public record SalesforceSinkProperties(
-        @DefaultValue("false") boolean enabled,
         @NotBlank @DefaultValue("https://login.salesforce.com") String loginUrl,
         @NotBlank @DefaultValue("62.0") String apiVersion,
         @Valid @NotNull @DefaultValue Auth auth,
         @Valid @NotNull @DefaultValue CaseObject caseObject,
         @Valid @NotNull @DefaultValue Transcript transcript,
         @DecimalMin("0.1") @DecimalMax("1.0") @DefaultValue("0.9") double slowDownAt,
-        @NotNull @DefaultValue("5m") Duration slowDownPause,
-        @Valid @NotNull @DefaultValue SinkRetry retry) {
+        @NotNull @DefaultValue("5m") Duration slowDownPause) {
 
     public enum Flow { JWT, CLIENT_CREDENTIALS }
 
