@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.apache.camel.ServiceStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,10 +89,30 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
         running = true;
     }
 
-    /** Camel loads its routes once the Spring context has refreshed: only then can binding start the ingest route. */
+    /**
+     * Binding starts the ingest route, so it waits for Camel to have started with its routes: at once
+     * when the application is ready, or later where Camel starts after that (a route test that
+     * advises routes first).
+     */
     @EventListener(ApplicationReadyEvent.class)
-    public void beginBinding() {
-        if (camel.getObject().getRoute(INGEST_ROUTE_ID) == null) {
+    public void bindOnceCamelHasStarted() throws Exception {
+        camel.getObject().addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                if (alreadyStarted) {
+                    beginBinding(context);
+                }
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                beginBinding(context);
+            }
+        });
+    }
+
+    private void beginBinding(CamelContext context) {
+        if (context.getRoute(INGEST_ROUTE_ID) == null) {
             throw new IllegalStateException("No Camel route with id '" + INGEST_ROUTE_ID + "' is loaded (IngestRoute)");
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "vep-broker-topology"));
