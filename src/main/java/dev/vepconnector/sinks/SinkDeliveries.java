@@ -8,8 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,6 +44,31 @@ public class SinkDeliveries {
         if (released > 0) {
             log.info("Released {} deliveries left in flight by the previous run", released);
         }
+    }
+
+    /** A sink switched on that no route consumes keeps its records waiting: say so once Camel has started its routes. */
+    @EventListener(ApplicationReadyEvent.class)
+    void warnOfSinksWithoutRoute(ApplicationReadyEvent ready) throws Exception {
+        CamelContext camel = ready.getApplicationContext().getBean(CamelContext.class);
+        camel.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                if (alreadyStarted) {
+                    warnOfSinksWithoutRoute();
+                }
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                warnOfSinksWithoutRoute();
+            }
+        });
+    }
+
+    private void warnOfSinksWithoutRoute() {
+        sinks.values().stream().filter(sink -> sink.consumer == null).forEach(sink -> log.warn(
+                "Sink {} is switched on (vep.sinks.{}.enabled) but no route consumes vep-sink:{}: its records are queued and wait "
+                        + "(check camel.main.routes-include-pattern)", sink.name, sink.name, sink.name));
     }
 
     /** The enabled sinks: each record is queued for every one of them. */
