@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,10 +19,12 @@ import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.vepconnector.support.ConnectorTestSupport.Setup;
 import dev.vepconnector.support.FakeVep;
+import dev.vepconnector.startup.CannotStartException;
 import dev.vepconnector.support.RunningConnector;
 import java.io.FileInputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.Signature;
@@ -168,8 +171,7 @@ class SalesforceSinkIntegrationTest {
     void theTranscriptCanGoToARelatedRecordKeyedByItsOwnExternalId() throws Exception {
         stubToken("tok-1", STARTED, null);
         stubComposite(post(urlEqualTo(COMPOSITE)), 200, compositeOk(), null);
-        start(clientCredentials("--vep.sinks.salesforce.transcript.mode=related-record",
-                "--vep.sinks.salesforce.transcript.object=VEP_Transcript__c"));
+        start(clientCredentials("--vep.sinks.salesforce.mapping=classpath:routes/salesforce-case-transcript-record.jq"));
         publishCase("sf-related-1", "unresolved");
         JsonNode requests = JSON.readTree(awaitComposites(1).get(0).getBodyAsString()).get("compositeRequest");
         assertThat(requests).hasSize(2);
@@ -192,6 +194,15 @@ class SalesforceSinkIntegrationTest {
         List<LoggedRequest> both = awaitComposites(2);
         long gap = both.get(1).getLoggedDate().getTime() - both.get(0).getLoggedDate().getTime();
         assertThat(gap).as("paused at 93% of the daily limit").isGreaterThanOrEqualTo(2_900L);
+    }
+
+    @Test
+    void aMappingJqCannotReadEndsTheStartWithWhereTheMistakeIs() throws Exception {
+        Path mapping = setup.dataDirectory().resolve("salesforce-case.jq");
+        Files.writeString(mapping, "# an edited mapping\n{allOrNone: true,\n compositeRequest: [ .caseId | ]}\n");
+        assertThatThrownBy(() -> start(clientCredentials("--vep.sinks.salesforce.mapping=file:" + mapping)))
+                .hasRootCauseInstanceOf(CannotStartException.class).rootCause()
+                .hasMessageStartingWith("The Salesforce mapping file:" + mapping + " is no jq program: ").hasMessageContaining("line 3, column");
     }
 
     // --- helpers -------------------------------------------------------------------------------
