@@ -111,9 +111,8 @@ class InboxProjector implements SmartLifecycle {
     }
 
     /**
-     * Stops before Camel (phase {@code Integer.MAX_VALUE - 2049}): every batch emits its case records
-     * through Camel's case-records route. What the ingest writer stores after that waits in the inbox
-     * for the next start.
+     * Stops before Camel (phase {@code Integer.MAX_VALUE - 2049}), so the sink routes deliver what the
+     * last batch queued. What the ingest writer stores after that waits in the inbox for the next start.
      */
     @Override
     public int getPhase() {
