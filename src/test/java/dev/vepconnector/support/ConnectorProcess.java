@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -47,14 +48,36 @@ public final class ConnectorProcess implements AutoCloseable {
      * classpath: e.g. {@code -XX:SharedArchiveFile=... -jar vep-connector.jar}, as the container image does.
      */
     public static ConnectorProcess start(Path workingDirectory, Path log, List<String> launch, String... args) {
-        int port = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions());
+        command.addAll(launch);
+        return run(workingDirectory, log, command, Map.of(), args);
+    }
+
+    /**
+     * The same, started by {@code script} (the container image's entrypoint, which runs java itself) with
+     * {@code environment} added to this process's; the common JVM options reach its java through
+     * {@code JAVA_TOOL_OPTIONS}, as the image's do, and {@code JAVA_HOME} is this JVM's.
+     */
+    public static ConnectorProcess startScript(Path workingDirectory, Path log, Path script, Map<String, String> environment, String... args) {
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.merge("JAVA_TOOL_OPTIONS", String.join(" ", jvmOptions("-Xmx512m", "-XX:+UseSerialGC")), (given, common) -> common + " " + given);
+        return run(workingDirectory, log, new ArrayList<>(List.of("/bin/sh", script.toString())), env, args);
+    }
+
+    private static List<String> jvmOptions(String... common) {
+        List<String> options = new ArrayList<>(List.of(common));
         String jvmOptions = System.getProperty("vep.connector.jvm-options", "").trim();
         if (!jvmOptions.isEmpty()) {
-            command.addAll(List.of(jvmOptions.split("\\s+")));
+            options.addAll(List.of(jvmOptions.split("\\s+")));
         }
-        command.addAll(launch);
+        return options;
+    }
+
+    private static ConnectorProcess run(Path workingDirectory, Path log, List<String> command, Map<String, String> environment, String... args) {
+        int port = freePort();
         for (String arg : args) {
             if (!arg.startsWith("--server.port=")) {
                 command.add(arg);
@@ -67,8 +90,10 @@ public final class ConnectorProcess implements AutoCloseable {
             command.add("--camel.main.routes-include-pattern=file:" + Path.of("routes").toAbsolutePath() + "/*.yaml");
         }
         try {
-            Process process = new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             return new ConnectorProcess(process, port);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start the connector process", e);
