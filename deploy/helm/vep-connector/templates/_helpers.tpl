@@ -40,7 +40,36 @@ app.kubernetes.io/instance: {{ .Release.Name }}
       "port" .Values.broker.port
       "virtual-host" .Values.broker.virtualHost)
     "datasource" (dict "url" .Values.database.url))
-  "camel" (dict "main" (dict "routes-include-pattern" "file:/etc/vep-connector/routes/*.yaml"))
+  "camel" (dict "main" (dict "routes-include-pattern" (include "vep-connector.routesIncludePattern" .)))
 -}}
 {{- mustMergeOverwrite $settings .Values.config | toYaml -}}
+{{- end -}}
+
+
+{{/* Where the default route files come from: "chart" (in the routes ConfigMap) or "jar" (the image's). */}}
+{{- define "vep-connector.defaultRoutes" -}}
+{{- if not (has .Values.defaultRoutes (list "chart" "jar")) -}}
+{{- fail (printf "defaultRoutes is %q: chart or jar" (toString .Values.defaultRoutes)) -}}
+{{- end -}}
+{{- .Values.defaultRoutes -}}
+{{- end -}}
+
+{{- define "vep-connector.routesIncludePattern" -}}
+{{- if eq (include "vep-connector.defaultRoutes" .) "jar" -}}
+classpath:routes/*.yaml,file:/etc/vep-connector/routes/*.yaml
+{{- else -}}
+file:/etc/vep-connector/routes/*.yaml
+{{- end -}}
+{{- end -}}
+
+{{/* The extensions volume's source: an emptyDir the init container fills, the operator's volume, or none (empty). */}}
+{{- define "vep-connector.extensionsVolume" -}}
+{{- $extensions := .Values.extensions -}}
+{{- if and $extensions.image $extensions.volume -}}
+{{- fail "extensions: give an image (copied into the pod) or a volume, not both" -}}
+{{- else if $extensions.image -}}
+emptyDir: {}
+{{- else if $extensions.volume -}}
+{{- toYaml $extensions.volume -}}
+{{- end -}}
 {{- end -}}

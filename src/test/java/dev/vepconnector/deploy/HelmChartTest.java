@@ -1,6 +1,7 @@
 package dev.vepconnector.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
@@ -72,6 +73,60 @@ class HelmChartTest {
     }
 
     @Test
+    void routeFilesCanComeWithTheJarsDefaultRoutesInsteadOfTheChartsCopy() {
+        List<Map<String, Object>> docs = render(t -> t.set("defaultRoutes", "jar")
+                .set("routes.mqtt\\.yaml", "- route: {id: mqtt-sink, from: {uri: 'vep-sink:mqtt'}, steps: [{to: 'paho-mqtt5:cases'}]}"));
+        assertThat(path(applicationYaml(docs), "camel.main.routes-include-pattern"))
+                .isEqualTo("classpath:routes/*.yaml,file:/etc/vep-connector/routes/*.yaml");
+        assertThat(keys(configMap(docs, "-routes").get("data"))).as("the operator's files only: the jar has the rest").containsExactly("mqtt.yaml");
+        assertThat(keys(configMap(render(t -> t.set("defaultRoutes", "jar")), "-routes").get("data"))).isEmpty();
+    }
+
+    @Test
+    void withoutExtensionsNothingIsAddedToThePod() {
+        Map<String, Object> pod = pod(render(t -> t));
+        assertThat(pod).doesNotContainKey("initContainers");
+        assertThat(list(pod, "volumes").stream().map(v -> ((Map<?, ?>) v).get("name")).toList())
+                .isEqualTo(List.of("config", "routes", "broker-ca", "data", "tmp"));
+        assertThat(envNames(container(render(t -> t)))).doesNotContain("LOADER_PATH");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anExtensionsImageIsCopiedIntoAFolderTheConnectorReadsThroughLoaderPath() {
+        List<Map<String, Object>> docs = render(t -> t.set("extensions.image", "registry.example/vep-extensions:1.0")
+                .set("extensions.path", "/opt/jars"));
+        Map<String, Object> init = (Map<String, Object>) list(pod(docs), "initContainers").get(0);
+        assertThat(init.get("image")).isEqualTo("registry.example/vep-extensions:1.0");
+        assertThat(list(init, "command")).isEqualTo(List.of("sh", "-c", "cp -- \"$0\"/*.jar /app/extensions/", "/opt/jars"));
+        assertThat(mount(init, "extensions")).containsEntry("mountPath", "/app/extensions");
+        assertThat(path(init, "securityContext.readOnlyRootFilesystem")).isEqualTo(true);
+        assertThat(volume(docs, "extensions")).containsEntry("emptyDir", Map.of());
+        assertExtensionsReachTheConnector(container(docs));
+    }
+
+    @Test
+    void anyVolumeCanHoldTheExtensions() {
+        List<Map<String, Object>> docs = render(t -> t.set("extensions.volume.persistentVolumeClaim.claimName", "vep-extensions"));
+        assertThat(pod(docs)).doesNotContainKey("initContainers");
+        assertThat(path(volume(docs, "extensions"), "persistentVolumeClaim.claimName")).isEqualTo("vep-extensions");
+        assertExtensionsReachTheConnector(container(docs));
+    }
+
+    @Test
+    void anExtensionsImageAndAVolumeAreRefused() {
+        assertThatThrownBy(() -> render(t -> t.set("extensions.image", "registry.example/vep-extensions:1.0")
+                .set("extensions.volume.persistentVolumeClaim.claimName", "vep-extensions")))
+                .hasMessageContaining("extensions: give an image (copied into the pod) or a volume, not both");
+        assertThatThrownBy(() -> render(t -> t.set("defaultRoutes", "none"))).hasMessageContaining("defaultRoutes is \"none\": chart or jar");
+    }
+
+    private static void assertExtensionsReachTheConnector(Map<String, Object> container) {
+        assertThat(list(container, "env")).anyMatch(Map.of("name", "LOADER_PATH", "value", "/app/extensions")::equals);
+        assertThat(mount(container, "extensions")).containsEntry("mountPath", "/app/extensions").containsEntry("readOnly", true);
+    }
+
+    @Test
     void aChangedSettingOrRouteRollsThePods() {
         String before = checksum(render(t -> t));
         assertThat(checksum(render(t -> t.set("vep.cases.transcriptWait", "5m")))).isNotEqualTo(before);
@@ -124,7 +179,22 @@ class HelmChartTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> container(List<Map<String, Object>> docs) {
-        return (Map<String, Object>) ((List<?>) path(kind(docs, "Deployment"), "spec.template.spec.containers")).get(0);
+        return (Map<String, Object>) list(pod(docs), "containers").get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> pod(List<Map<String, Object>> docs) {
+        return (Map<String, Object>) path(kind(docs, "Deployment"), "spec.template.spec");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> volume(List<Map<String, Object>> docs, String name) {
+        return (Map<String, Object>) list(pod(docs), "volumes").stream().filter(v -> name.equals(((Map<?, ?>) v).get("name"))).findFirst().orElseThrow();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mount(Map<String, Object> container, String name) {
+        return (Map<String, Object>) list(container, "volumeMounts").stream().filter(m -> name.equals(((Map<?, ?>) m).get("name"))).findFirst().orElseThrow();
     }
 
     private static String checksum(List<Map<String, Object>> docs) {
