@@ -74,9 +74,9 @@ class RouteFileFailureAnalyzer implements FailureAnalyzer {
         String jars = "the jar of the Camel component '" + scheme + "' and those of its dependencies the connector's jar lacks";
         String folder = environment.getProperty(LOADER_PATH);
         if (launch == Launch.EXTRACTED_JAR) {
-            return "Put " + jars + " in a folder; an extracted jar does not read " + LOADER_PATH
-                    + ": start the executable jar (java -D" + LOADER_PATH + "=<folder> -jar target/vep-connector.jar) or put them on the class path"
-                    + " (java -cp <extracted jar>:<folder>/* dev.vepconnector.VepConnectorApplication); see " + DOCS + ".";
+            return "Put " + jars + " in a folder; an extracted jar does not read " + LOADER_PATH + ", the entrypoint beside it does"
+                    + " (LOADER_PATH=<folder> target/demo/vep-connector.sh), and so does the executable jar"
+                    + " (java -D" + LOADER_PATH + "=<folder> -jar target/vep-connector.jar); see " + DOCS + ".";
         }
         if (folder == null || folder.isBlank()) {
             return "Put " + jars + " in a folder and start with -D" + LOADER_PATH + "=<folder> (or LOADER_PATH=<folder>); see " + DOCS + ".";

@@ -37,8 +37,8 @@ class RouteFileFailureAnalyzerTest {
     @Test
     void anExtractedJarIsToldThatItDoesNotReadTheLoaderPath() {
         assertThat(analyze(new MockEnvironment().withProperty("loader.path", "extensions"), Launch.EXTRACTED_JAR).getAction())
-                .contains("an extracted jar does not read loader.path", "java -Dloader.path=<folder> -jar target/vep-connector.jar",
-                        "java -cp <extracted jar>:<folder>/* dev.vepconnector.VepConnectorApplication");
+                .contains("an extracted jar does not read loader.path", "LOADER_PATH=<folder> target/demo/vep-connector.sh",
+                        "java -Dloader.path=<folder> -jar target/vep-connector.jar");
     }
 
     @Test
