@@ -57,6 +57,17 @@ class HelmChartTest {
     }
 
     @Test
+    void theProjectsSettingsFileShipsWithTheChartAndTheValuesAreReadAfterIt() throws Exception {
+        List<Map<String, Object>> docs = render(t -> t);
+        assertThat(path(configMap(docs, ""), "data.application.yaml"))
+                .isEqualTo(java.nio.file.Files.readString(java.nio.file.Path.of("application.yaml")));
+        Object location = list(container(docs), "env").stream().map(e -> (Map<?, ?>) e)
+                .filter(e -> "SPRING_CONFIG_ADDITIONAL_LOCATION".equals(e.get("name"))).findFirst().orElseThrow().get("value");
+        assertThat(location).isEqualTo("optional:file:/etc/vep-connector/config/application.yaml,"
+                + "optional:file:/etc/vep-connector/config/values.yaml");
+    }
+
+    @Test
     void oneLineSwitchesASinkOnAndItsSecretBecomesEnvironment() {
         List<Map<String, Object>> docs = render(t -> t.set("sinks.webhook.enabled", "true")
                 .set("sinks.webhook.url", "https://crm.example/hooks/vep").set("sinks.webhook.envFromSecret", "webhook-secret"));
@@ -174,7 +185,7 @@ class HelmChartTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> applicationYaml(List<Map<String, Object>> docs) {
-        return new Yaml().load((String) path(configMap(docs, ""), "data.application.yaml"));
+        return new Yaml().load((String) path(configMap(docs, ""), "data.values.yaml"));
     }
 
     @SuppressWarnings("unchecked")
