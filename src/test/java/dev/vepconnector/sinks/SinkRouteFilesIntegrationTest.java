@@ -206,12 +206,7 @@ class SinkRouteFilesIntegrationTest {
     }
 
     private void publishReopenAndClose(String caseId, String time) throws Exception {
-        publish("case.opened", """
-                {"eventTime": "2026-11-23T%s.000Z", "caseId": "%s", "agentId": "agent-2", "groupId": "group-1"}""".formatted(time, caseId));
-        publish("case.closed", """
-                {"eventTime": "2026-11-23T%s.100Z", "caseId": "%s", "outcome": "positive"}""".formatted(time, caseId));
-        publish("case.transcriptClosed", """
-                {"eventTime": "2026-11-23T%s.200Z", "caseId": "%s", "transcript": {"messages": []}}""".formatted(time, caseId));
+        vep.publishReopenAndClose(setup.exchange(), caseId, time);
     }
 
     private void publish(String key, String body) throws Exception {

@@ -79,6 +79,16 @@ public final class FakeVep implements AutoCloseable {
         return channel().basicGet(queue, true);
     }
 
+    /** A case that was open before and is opened again by another agent, closed positive, with an empty transcript. */
+    public void publishReopenAndClose(String exchange, String caseId, String time) throws IOException {
+        publish(exchange, "case.opened", """
+                {"eventTime": "2026-11-23T%s.000Z", "caseId": "%s", "agentId": "agent-2", "groupId": "group-1"}""".formatted(time, caseId));
+        publish(exchange, "case.closed", """
+                {"eventTime": "2026-11-23T%s.100Z", "caseId": "%s", "outcome": "positive"}""".formatted(time, caseId));
+        publish(exchange, "case.transcriptClosed", """
+                {"eventTime": "2026-11-23T%s.200Z", "caseId": "%s", "transcript": {"messages": []}}""".formatted(time, caseId));
+    }
+
     public void publish(String exchange, String routingKey, String body) throws IOException {
         publish(exchange, routingKey, body.getBytes(StandardCharsets.UTF_8));
     }
