@@ -63,8 +63,8 @@ public final class Benchmark {
     static final String START_LAUNCH = System.getProperty("bench.start-launch", "jar-cds");
     /** How many times the connector is started for the start-to-consuming figure; the median is reported. */
     static final int START_RUNS = Integer.getInteger("bench.start-runs", 3);
-    /** Which parts to run ({@code raw,h2,pg,trickle,latency,memory,start,demo}); all by default. */
-    static final String ONLY = System.getProperty("bench.only", "raw,h2,pg,trickle,latency,memory,start,demo");
+    /** Which parts to run ({@code raw,h2,pg,sink,trickle,latency,memory,start,demo}); all by default. */
+    static final String ONLY = System.getProperty("bench.only", "raw,h2,pg,sink,trickle,latency,memory,start,demo");
     /** How many times the demo is started each way; medians are reported. */
     static final int DEMO_RUNS = Integer.getInteger("bench.demo-runs", 3);
     /** Messages of the trickle part, published one a millisecond. */
@@ -88,6 +88,11 @@ public final class Benchmark {
         }
         if (ONLY.contains("pg")) {
             drainRows("PostgreSQL", drain(true), raw);
+            deleteScratch();
+        }
+        if (ONLY.contains("sink")) {
+            row("file sink draining its backlog of records (H2, the " + EVENTS + " simulator events processed while its folder was missing)",
+                    fileSinkBacklog(), "-", "-");
             deleteScratch();
         }
         if (ONLY.contains("trickle")) {
@@ -186,15 +191,7 @@ public final class Benchmark {
             try (ConnectorProcess first = ConnectorProcess.start(setup.dataDirectory().resolve("first.log"), setup.arguments(args.toArray(String[]::new)))) {
                 await(first::isConsuming, Duration.ofSeconds(60));
             }
-            VepTraffic traffic = VepTraffic.simulated(simulator(7, 0));
-            List<SimulatedMessage> backlog = new ArrayList<>(traffic.configuration());
-            while (backlog.size() < EVENTS) {
-                SimulatedMessage next = traffic.next();
-                // Only what the queue's bindings route reaches the connector (unknown types outside case.#, group.#, configuration.# do not).
-                if (next.routingKey().matches("(case|group|configuration)\\..*")) {
-                    backlog.add(next);
-                }
-            }
+            List<SimulatedMessage> backlog = simulatorBacklog();
             publish(setup.exchange(), backlog);
             try (ConnectorProcess connector = ConnectorProcess.start(setup.dataDirectory().resolve("drain.log"), setup.arguments(args.toArray(String[]::new)))) {
                 await(connector::isConsuming, Duration.ofSeconds(60));
@@ -215,6 +212,60 @@ public final class Benchmark {
                 vep.deleteQueue(setup.queue());
                 vep.deleteExchange(setup.exchange());
                 return new Drain(stored, processed, throughSinks, records, batchFigures);
+            }
+        }
+    }
+
+    /** {@link #EVENTS} simulator events, as the queue's bindings let them through. */
+    private static List<SimulatedMessage> simulatorBacklog() {
+        VepTraffic traffic = VepTraffic.simulated(simulator(7, 0));
+        List<SimulatedMessage> backlog = new ArrayList<>(traffic.configuration());
+        while (backlog.size() < EVENTS) {
+            SimulatedMessage next = traffic.next();
+            // Only what the queue's bindings route reaches the connector (unknown types outside case.#, group.#, configuration.# do not).
+            if (next.routingKey().matches("(case|group|configuration)\\..*")) {
+                backlog.add(next);
+            }
+        }
+        return backlog;
+    }
+
+    /**
+     * The file sink alone: every record of the backlog is queued while its folder is missing (a regular
+     * file stands where it belongs), then the folder comes back and the sink's rate of writing the
+     * queued records is measured, processing long over.
+     */
+    String fileSinkBacklog() throws Exception {
+        Setup setup = scratchSetup();
+        Path out = setup.dataDirectory().resolve("out");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("cases"), "not a folder");
+        List<String> args = new ArrayList<>(List.of("--vep.sinks.file.pretty=false", "--logging.level.root=WARN",
+                "--logging.level.dev.vepconnector=ERROR", "--vep.sinks.file.directory=" + out,
+                "--vep.sinks.file.retry.max-attempts=1000000", "--vep.sinks.file.retry.initial-backoff=100ms",
+                "--vep.sinks.file.retry.max-backoff=200ms"));
+        args.addAll(EXTRA_ARGS);
+        try (FakeVep vep = new FakeVep()) {
+            vep.declareExchange(setup.exchange());
+            List<SimulatedMessage> backlog = simulatorBacklog();
+            try (ConnectorProcess connector = ConnectorProcess.start(setup.dataDirectory().resolve("sink.log"), setup.arguments(args.toArray(String[]::new)))) {
+                await(connector::isConsuming, Duration.ofSeconds(60));
+                publish(setup.exchange(), backlog);
+                await(() -> handled(connector) >= backlog.size(), Duration.ofMinutes(10));
+                // Every record is emitted once its events are processed; the queue's gauge catches up within seconds.
+                long emitted = 0;
+                for (long seen = -1; emitted == 0 || seen != emitted; Thread.sleep(3_000)) {
+                    seen = emitted;
+                    emitted = (long) connector.metric("vep_sink_pending");
+                }
+                Files.delete(out.resolve("cases"));
+                long start = System.nanoTime();
+                long queued = emitted;
+                await(() -> connector.metric("vep_sink_delivered_total") >= queued, Duration.ofMinutes(10));
+                double seconds = (System.nanoTime() - start) / 1e9;
+                vep.deleteQueue(setup.queue());
+                vep.deleteExchange(setup.exchange());
+                return "%.0f records/s (%d records in %.1f s)".formatted(queued / seconds, queued, seconds);
             }
         }
     }
