@@ -1,11 +1,10 @@
 package dev.vepconnector.ingest;
 
+import dev.vepconnector.api.ApiError;
 import dev.vepconnector.events.RejectReason;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -87,12 +86,6 @@ public class DeadLetterController {
     }
 
     private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message, HttpServletRequest request) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("timestamp", Instant.now().toString());
-        body.put("status", status.value());
-        body.put("error", status.getReasonPhrase());
-        body.put("message", message);
-        body.put("path", request.getRequestURI());
-        return ResponseEntity.status(status).body(body);
+        return ResponseEntity.status(status).body(ApiError.body(status, message, request.getRequestURI()));
     }
 }

@@ -189,6 +189,11 @@ class SinkDeliveryIntegrationTest {
         publishClosedCase("no-sink", "09:00:00", "positive");
         await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT COUNT(*) FROM case_record WHERE case_id = 'no-sink'") == 1);
         assertThat(sinks()).isEmpty();
+        String refusal = connector.http().get().uri("/api/sinks/file/dead-letters").exchange((request, response) -> {
+            assertThat(response.getStatusCode().value()).isEqualTo(404);
+            return new String(response.getBody().readAllBytes());
+        });
+        assertThat(refusal).as("the 404 says why").contains("No enabled sink named file");
         assertThat(count("SELECT COUNT(*) FROM sink_delivery")).isZero();
         assertThat(Files.exists(out.resolve("cases"))).isFalse();
     }
