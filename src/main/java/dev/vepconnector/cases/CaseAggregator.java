@@ -4,14 +4,17 @@ import dev.vepconnector.events.CaseClosed;
 import dev.vepconnector.events.CaseEvent;
 import dev.vepconnector.events.CaseOpened;
 import dev.vepconnector.events.CaseTranscriptClosed;
+import dev.vepconnector.ingest.IngestProgress;
 import dev.vepconnector.ingest.StoredEvent;
 import dev.vepconnector.ingest.VepEventHandler;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -29,12 +32,14 @@ public class CaseAggregator implements VepEventHandler {
     private final CaseStateStore store;
     private final CaseRecordEmitter emitter;
     private final CaseProperties properties;
+    private final IngestProgress ingest;
     private final Clock clock;
 
-    CaseAggregator(CaseStateStore store, CaseRecordEmitter emitter, CaseProperties properties, Clock clock) {
+    CaseAggregator(CaseStateStore store, CaseRecordEmitter emitter, CaseProperties properties, IngestProgress ingest, Clock clock) {
         this.store = store;
         this.emitter = emitter;
         this.properties = properties;
+        this.ingest = ingest;
         this.clock = clock;
     }
 
@@ -66,7 +71,8 @@ public class CaseAggregator implements VepEventHandler {
     @Transactional
     public int emitWhereTranscriptWaitIsOver() {
         Instant now = clock.instant();
-        List<String> due = store.transcriptWaitOver(now, 200);
+        Optional<Instant> upTo = waitsOverUpTo(now, properties.transcriptWait(), ingest.consumingSince(), ingest.oldestUnprocessed());
+        List<String> due = upTo.isEmpty() ? List.of() : store.transcriptWaitOver(upTo.get(), 200);
         if (due.isEmpty()) {
             return 0;
         }
@@ -75,6 +81,24 @@ public class CaseAggregator implements VepEventHandler {
         locked.forEach((caseId, progress) -> next.put(caseId, decide(caseId, progress, now)));
         store.save(next, now);
         return due.size();
+    }
+
+    /**
+     * Up to when waits for a transcript may be taken as over, or empty: none yet. The contract asks for a
+     * transcript that does not follow within the wait, and one VEP sent in time may still be on its way:
+     * on the broker, where messages queue while the connector does not consume (a restart, a lost
+     * connection), or in the inbox, received but not processed yet. So no wait is over until the
+     * connector has consumed for a whole wait since it last began, and then only those that ended before
+     * the oldest message still waiting to be processed was received.
+     */
+    static Optional<Instant> waitsOverUpTo(Instant now, Duration wait, Optional<Instant> consumingSince,
+                                           Optional<Instant> oldestUnprocessed) {
+        if (consumingSince.isEmpty() || consumingSince.get().plus(wait).isAfter(now)) {
+            return Optional.empty();
+        }
+        return Optional.of(oldestUnprocessed.filter(received -> received.isBefore(now))
+                .map(received -> received.minus(Duration.ofNanos(1_000)))
+                .orElse(now));
     }
 
     /** Decides on the case and emits its record if due. */

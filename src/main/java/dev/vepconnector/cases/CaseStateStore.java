@@ -83,10 +83,10 @@ class CaseStateStore {
                 });
     }
 
-    /** Cases whose wait for a transcript is over, earliest first. */
-    List<String> transcriptWaitOver(Instant now, int limit) {
+    /** Cases whose wait for a transcript ended by {@code upTo}, earliest first. */
+    List<String> transcriptWaitOver(Instant upTo, int limit) {
         return jdbc.queryForList("SELECT case_id FROM case_state WHERE transcript_deadline <= ? ORDER BY transcript_deadline LIMIT ?",
-                String.class, now.atOffset(ZoneOffset.UTC), limit);
+                String.class, upTo.atOffset(ZoneOffset.UTC), limit);
     }
 
     /** How many cases wait for a transcript or are not yet closed. */

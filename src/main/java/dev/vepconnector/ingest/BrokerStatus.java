@@ -73,6 +73,11 @@ final class BrokerStatus {
         return state == BrokerState.BOUND;
     }
 
+    /** Since when the queue has been bound and consumed without a break; null while it is not. */
+    synchronized Instant boundSince() {
+        return state == BrokerState.BOUND ? since : null;
+    }
+
     synchronized BrokerState state() {
         return state;
     }

@@ -2,6 +2,7 @@ package dev.vepconnector.ingest;
 
 import com.rabbitmq.client.ShutdownSignalException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -300,6 +301,11 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
     /** True while the queue is declared and bound (and so can be asked about without an error on the broker). */
     boolean isBound() {
         return status.isBound();
+    }
+
+    /** Since when the queue has been consumed without a break (since start or the last reconnect); null while it is not. */
+    Instant consumingSince() {
+        return status.boundSince();
     }
 
     @Override

@@ -49,6 +49,13 @@ class Inbox {
                 });
     }
 
+    /** When the oldest message still waiting to be processed was received; null when none waits. */
+    Instant oldestReceivedAt() {
+        // By id, the primary key, rather than MIN(received_at): no scan of a long inbox, and ids follow receipt.
+        return jdbc.query("SELECT received_at FROM inbox ORDER BY id LIMIT 1",
+                rs -> rs.next() ? rs.getObject(1, OffsetDateTime.class).toInstant() : null);
+    }
+
     /** The oldest stored messages, locked for this transaction where replicas share the inbox. Call in a transaction. */
     List<Message> take(int limit) {
         return jdbc.query("SELECT id, routing_key, body, received_at, replayed FROM inbox ORDER BY id LIMIT ?" + lockTaken,

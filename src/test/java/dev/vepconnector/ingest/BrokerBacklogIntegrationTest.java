@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A backlog built up on VEP's broker while the connector was down (where messages expire after
- * 5 minutes) comes off the broker into the connector's inbox first; processing catches up after it,
- * and every message is processed once.
+ * 5 minutes) comes off the broker into the connector's inbox, and every message is processed once.
  */
 class BrokerBacklogIntegrationTest {
 
@@ -53,8 +52,8 @@ class BrokerBacklogIntegrationTest {
             double pausedSeconds = connector.metric("vep_ingest_processing_paused_seconds_total");
             System.out.printf("[figures] broker backlog: %d messages stored off the broker, %.0f of them processed at that moment; "
                     + "processing paused %.1f s for the backlog%n", BACKLOG, processedWhenAllStored, pausedSeconds);
-            // How many were processed meanwhile depends on the machine's pace; that processing paused for the backlog does not.
-            assertThat(pausedSeconds).as("processing gave way while messages waited on the broker").isPositive();
+            // Whether processing met the backlog at all depends on the machine's pace (a fast start stores it first):
+            // ProcessingGivesWayToBrokerBacklogTest holds one on the broker to see processing give way.
 
             await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
                 assertThat(connector.metric("vep_events_received_total")).as("every stored message processed").isEqualTo(BACKLOG);

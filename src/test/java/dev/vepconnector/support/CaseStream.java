@@ -49,7 +49,8 @@ public final class CaseStream {
         return stream;
     }
 
-    static List<String[]> lifecycle(String prefix, int i) {
+    /** One case's events: created, a visitor profile for every third, opened, a transfer for every fourth, closed, transcript. */
+    public static List<String[]> lifecycle(String prefix, int i) {
         String id = caseId(prefix, i);
         String t = "2026-11-23T10:%02d:%02d".formatted((i / 60) % 60, i % 60);
         List<String[]> events = new ArrayList<>();
