@@ -44,6 +44,7 @@ class VepSinkConsumer extends DefaultConsumer {
     private final String sinkName;
     private final SinkDeliveryStore store;
     private final Clock clock;
+    private final SinkFailureLog failureLog;
     private final ObjectMapper json = new ObjectMapper();
     private final Object signal = new Object();
     private SinkDeliveries.SinkState sink;
@@ -62,6 +63,7 @@ class VepSinkConsumer extends DefaultConsumer {
         this.sinkName = endpoint.getSinkName();
         this.store = component.store();
         this.clock = component.clock();
+        this.failureLog = new SinkFailureLog(sinkName, clock);
     }
 
     @Override
@@ -336,22 +338,21 @@ class VepSinkConsumer extends DefaultConsumer {
     private void count(Delivered done) {
         sink.metrics.delivered(Duration.between(done.item().createdAt(), done.at()));
         sink.lastDeliveredAt = done.at();
+        failureLog.delivered();
     }
 
     private void count(Retry retry) {
         sink.metrics.failed.increment();
         sink.metrics.retried.increment();
         sink.noteError(retry.error(), clock.instant());
-        log.warn("Sink {}: delivery of case {} revision {} failed (attempt {}), retrying in {} ms: {}", sinkName,
-                retry.item().caseId(), retry.item().revision(), retry.attempt(), retry.pause().toMillis(), retry.error());
+        failureLog.retrying(retry.item().caseId(), retry.item().revision(), retry.attempt(), retry.pause(), retry.error());
     }
 
     private void count(Dead dead) {
         sink.metrics.failed.increment();
         sink.metrics.deadLettered.increment();
         sink.noteError(dead.error(), clock.instant());
-        log.error("Sink {}: case {} revision {} dead-lettered after {} attempt(s): {}", sinkName, dead.item().caseId(),
-                dead.item().revision(), dead.attempt(), dead.error());
+        failureLog.deadLettered(dead.item().caseId(), dead.item().revision(), dead.attempt(), dead.error());
     }
 
     private void refreshCounts(boolean busy) {
