@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import dev.vepconnector.privacy.Redactor;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.slf4j.Logger;
@@ -41,27 +42,33 @@ public class IngestWriter implements SmartLifecycle {
     private final InboxProjector projector;
     private final ConnectorProperties properties;
     private final IngestMetrics metrics;
+    private final Redactor redactor;
     private final Clock clock;
     private volatile boolean running;
     private volatile Thread thread;
 
     IngestWriter(IngestBatchProcessor processor, InboxProjector projector, ConnectorProperties properties, IngestMetrics metrics,
-                 Clock clock) {
+                 Redactor redactor, Clock clock) {
         this.processor = processor;
         this.projector = projector;
         this.properties = properties;
         this.metrics = metrics;
+        this.redactor = redactor;
         this.clock = clock;
     }
 
-    /** Called by the ingest route for every message, on the consumer's thread: queues it for storing. */
+    /**
+     * Called by the ingest route for every message, on the consumer's thread: takes out the personal
+     * data that must never be stored (card numbers, ...) and queues it for storing.
+     */
     public void accept(Exchange exchange) {
         var in = exchange.getMessage();
         Channel channel = deliveringChannel(exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class));
         Long tag = in.getHeader(SpringRabbitMQConstants.DELIVERY_TAG, Long.class);
+        String routingKey = in.getHeader(SpringRabbitMQConstants.ROUTING_KEY, String.class);
         byte[] body = in.getBody(byte[].class);
-        queue.add(new InboundMessage(in.getHeader(SpringRabbitMQConstants.ROUTING_KEY, String.class),
-                body == null ? new byte[0] : body, clock.instant(), channel, tag == null ? -1 : tag));
+        queue.add(new InboundMessage(routingKey, redactor.redact(routingKey, body == null ? new byte[0] : body), clock.instant(), channel,
+                tag == null ? -1 : tag));
     }
 
     /**
