@@ -1,8 +1,10 @@
 package dev.vepconnector.ingest;
 
+import dev.vepconnector.events.CaseEvent;
 import dev.vepconnector.events.ReadResult;
 import dev.vepconnector.events.RejectReason;
 import dev.vepconnector.events.VepEventReader;
+import dev.vepconnector.privacy.ErasedCases;
 import dev.vepconnector.storage.StorageDurability;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -10,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -40,10 +43,12 @@ class IngestBatchProcessor {
     private final StorageDurability storage;
     private final IngestMetrics metrics;
     private final VepEventReader reader = new VepEventReader();
+    private final ErasedCases erasedCases;
     private final Clock clock;
 
     IngestBatchProcessor(Inbox inbox, EventLog eventLog, DeadLetterStore deadLetters, List<VepEventHandler> handlers,
-                         TransactionTemplate transaction, StorageDurability storage, IngestMetrics metrics, Clock clock) {
+                         TransactionTemplate transaction, StorageDurability storage, IngestMetrics metrics, ErasedCases erasedCases,
+                         Clock clock) {
         this.inbox = inbox;
         this.eventLog = eventLog;
         this.deadLetters = deadLetters;
@@ -51,6 +56,7 @@ class IngestBatchProcessor {
         this.transaction = transaction;
         this.storage = storage;
         this.metrics = metrics;
+        this.erasedCases = erasedCases;
         this.clock = clock;
     }
 
@@ -145,6 +151,7 @@ class IngestBatchProcessor {
         if (!rejected.isEmpty()) {
             deadLetters.insert(rejected);
         }
+        dropEventsOfErasedCases(entries, acceptedMessages);
         if (!entries.isEmpty()) {
             boolean[] isNew = eventLog.insert(entries);
             List<StoredEvent> fresh = new ArrayList<>(entries.size());
@@ -163,6 +170,24 @@ class IngestBatchProcessor {
         }
         inbox.remove(messages.stream().map(Received::message).toList());
         return tally;
+    }
+
+    /** An erased case stays erased: its events still on the way are not stored. */
+    private void dropEventsOfErasedCases(List<EventLog.Entry> entries, List<Inbox.Message> acceptedMessages) {
+        List<String> caseIds = entries.stream().map(entry -> entry.accepted().event())
+                .filter(CaseEvent.class::isInstance).map(event -> ((CaseEvent) event).caseId()).toList();
+        Set<String> erased = erasedCases.among(caseIds);
+        if (erased.isEmpty()) {
+            return;
+        }
+        int before = entries.size();
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (entries.get(i).accepted().event() instanceof CaseEvent event && erased.contains(event.caseId())) {
+                entries.remove(i);
+                acceptedMessages.remove(i);
+            }
+        }
+        erasedCases.dropped(before - entries.size());
     }
 
     private void deadLetterUnprocessable(Inbox.Message m, RuntimeException cause) {

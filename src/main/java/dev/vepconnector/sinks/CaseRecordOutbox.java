@@ -32,4 +32,22 @@ public class CaseRecordOutbox {
         store.enqueue(enabled, caseId, revision, clock.instant());
         AfterCommit.run(() -> sinks.wake(enabled));
     }
+
+    /**
+     * What the sinks hold of an erased case: its queued revisions and dead letters are removed (those a
+     * replica is delivering this moment finish first), and every sink that takes erasure notices gets
+     * one, after whatever it still gets of the case. Call in the erasure's transaction.
+     *
+     * @return the sinks told
+     */
+    public List<String> erase(String caseId) {
+        int last = store.lastRevision(caseId);
+        store.removeCase(caseId, clock.instant());
+        List<String> told = sinks.erasureNoticeSinks();
+        if (!told.isEmpty()) {
+            store.enqueueErasure(told, caseId, last + 1, clock.instant());
+            AfterCommit.run(() -> sinks.wake(told));
+        }
+        return told;
+    }
 }

@@ -76,6 +76,11 @@ public class SinkDeliveries {
         return List.copyOf(sinks.keySet());
     }
 
+    /** The enabled sinks whose routes are told of erasures ({@code vep.sinks.<name>.erasure-notices}). */
+    public List<String> erasureNoticeSinks() {
+        return sinks.values().stream().filter(sink -> sink.settings.erasureNotices()).map(sink -> sink.name).toList();
+    }
+
     String owner() {
         return owner;
     }

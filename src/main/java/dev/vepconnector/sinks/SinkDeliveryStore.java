@@ -37,8 +37,11 @@ public class SinkDeliveryStore {
         return shared ? 0 : jdbc.update("UPDATE sink_delivery SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
     }
 
-    /** A delivery taken by this worker until {@code leaseUntil}. */
-    record Claimed(long id, String caseId, int revision, int attempts, String json, Instant createdAt) {
+    /**
+     * A delivery taken by this worker until {@code leaseUntil}: a record revision ({@code json}; null
+     * when the case was erased since), or the notice that the case was erased ({@code erasure}).
+     */
+    record Claimed(long id, String caseId, int revision, int attempts, String json, Instant createdAt, boolean erasure) {
     }
 
     /** A dead letter as the API lists it. */
@@ -57,6 +60,44 @@ public class SinkDeliveryStore {
                     ps.setObject(4, now.atOffset(ZoneOffset.UTC));
                     ps.setObject(5, now.atOffset(ZoneOffset.UTC));
                 });
+    }
+
+    /**
+     * Queues the notice that the case was erased for these sinks as revision {@code revision}, after
+     * every revision of the case they may still be delivering, so they get it last.
+     */
+    void enqueueErasure(List<String> sinks, String caseId, int revision, Instant now) {
+        jdbc.batchUpdate("""
+                        INSERT INTO sink_delivery (sink, case_id, revision, state, attempts, next_attempt_at, created_at, erasure)
+                        VALUES (?, ?, ?, 'PENDING', 0, ?, ?, TRUE) ON CONFLICT DO NOTHING""",
+                sinks, sinks.size(), (ps, sink) -> {
+                    ps.setString(1, sink);
+                    ps.setString(2, caseId);
+                    ps.setInt(3, revision);
+                    ps.setObject(4, now.atOffset(ZoneOffset.UTC));
+                    ps.setObject(5, now.atOffset(ZoneOffset.UTC));
+                });
+    }
+
+    /** The highest revision of the case any sink has queued or had (0: none). */
+    int lastRevision(String caseId) {
+        Integer last = jdbc.queryForObject("SELECT MAX(revision) FROM sink_delivery WHERE case_id = ?", Integer.class, caseId);
+        return last == null ? 0 : last;
+    }
+
+    /**
+     * Removes the case's deliveries and dead letters, except those a replica is delivering right now:
+     * those finish (or their lease runs out) first, and go with the rest once the sink has been told of
+     * the erasure. Returns how many went.
+     */
+    int removeCase(String caseId, Instant now) {
+        return jdbc.update("DELETE FROM sink_delivery WHERE case_id = ? AND erasure = FALSE AND (lease_until IS NULL OR lease_until < ?)",
+                caseId, now.atOffset(ZoneOffset.UTC));
+    }
+
+    /** Removes everything the sink had of the case, once it has been told of the erasure. */
+    void forget(String sink, String caseId) {
+        jdbc.update("DELETE FROM sink_delivery WHERE sink = ? AND case_id = ?", sink, caseId);
     }
 
     /**
@@ -85,11 +126,11 @@ public class SinkDeliveryStore {
         }
         jdbc.update("UPDATE sink_delivery SET lease_owner = ?, lease_until = ? WHERE id IN (" + in + ")", args);
         return jdbc.query("""
-                        SELECT d.id, d.case_id, d.revision, d.attempts, r.record, d.created_at
-                        FROM sink_delivery d JOIN case_record r ON r.case_id = d.case_id AND r.revision = d.revision
+                        SELECT d.id, d.case_id, d.revision, d.attempts, r.record, d.created_at, d.erasure
+                        FROM sink_delivery d LEFT JOIN case_record r ON r.case_id = d.case_id AND r.revision = d.revision
                         WHERE d.id IN (""" + in + ") ORDER BY d.id",
                 (rs, n) -> new Claimed(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
-                        rs.getObject(6, OffsetDateTime.class).toInstant()),
+                        rs.getObject(6, OffsetDateTime.class).toInstant(), rs.getBoolean(7)),
                 ids.toArray());
     }
 

@@ -14,6 +14,12 @@ public final class SinkHeaders {
     public static final String CASE_TYPE_ID = "vepCaseTypeId";
     /** 1 on the first attempt. */
     public static final String ATTEMPT = "vepAttempt";
+    /**
+     * {@code true} on the notice that the case was erased (body {@code {"type": "case.erased", "caseId": ...,
+     * "erasedAt": ...}}): the route removes what its destination holds of the case. Only sinks with
+     * {@code vep.sinks.<name>.erasure-notices} get it.
+     */
+    public static final String ERASURE = "vepErasure";
 
     private SinkHeaders() {
     }

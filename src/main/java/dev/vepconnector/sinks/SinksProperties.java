@@ -26,11 +26,14 @@ public record SinksProperties(@Valid @DefaultValue Map<String, Sink> sinks) {
      * @param concurrency records handed to the route at once (of different cases: a case's revisions
      *                    always go one at a time, in order)
      * @param retry       how failed deliveries are retried before they become the sink's dead letters
+     * @param erasureNotices whether the sink's route is told when a case is erased (an exchange with header
+     *                    {@code vepErasure}), to remove its copy; off for a route that does not look for it
      */
     public record Sink(
             @DefaultValue("false") boolean enabled,
             @Min(1) @Max(64) @DefaultValue("1") int concurrency,
-            @Valid @NotNull @DefaultValue SinkRetry retry) {
+            @Valid @NotNull @DefaultValue SinkRetry retry,
+            @DefaultValue("false") boolean erasureNotices) {
     }
 
     /** The names of the sinks switched on, in configuration order. */
@@ -41,6 +44,6 @@ public record SinksProperties(@Valid @DefaultValue Map<String, Sink> sinks) {
     /** The settings of the named sink; a sink with no block at all is off. */
     public Sink sink(String name) {
         Sink sink = sinks.get(name);
-        return sink != null ? sink : new Sink(false, 1, SinkRetry.defaults());
+        return sink != null ? sink : new Sink(false, 1, SinkRetry.defaults(), false);
     }
 }

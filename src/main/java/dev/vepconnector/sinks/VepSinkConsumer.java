@@ -222,6 +222,10 @@ class VepSinkConsumer extends DefaultConsumer {
 
     /** Hands one record to the route and says how it went. */
     private Outcome attempt(SinkDeliveryStore.Claimed item) {
+        if (item.json() == null && !item.erasure()) {
+            // The case was erased after this revision was queued: there is nothing left to deliver.
+            return new Delivered(item, clock.instant());
+        }
         int attempt = item.attempts() + 1;
         Exchange exchange = createExchange(false);
         try {
@@ -245,14 +249,20 @@ class VepSinkConsumer extends DefaultConsumer {
     }
 
     private void fill(Message message, SinkDeliveryStore.Claimed item, int attempt) throws IOException {
-        message.setBody(item.json());
         message.setHeader(SinkHeaders.CASE_ID, item.caseId());
         message.setHeader(SinkHeaders.REVISION, item.revision());
         message.setHeader(SinkHeaders.IDEMPOTENCY_KEY, item.caseId() + ":" + item.revision());
         message.setHeader(SinkHeaders.SINK, sinkName);
         message.setHeader(SinkHeaders.ATTEMPT, attempt);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        readCaseHeaders(item.json(), message);
+        message.setHeader(SinkHeaders.ERASURE, item.erasure());
+        if (item.erasure()) {
+            message.setBody(json.writeValueAsString(json.createObjectNode().put("type", "case.erased").put("caseId", item.caseId())
+                    .put("erasedAt", item.createdAt().toString())));
+        } else {
+            message.setBody(item.json());
+            readCaseHeaders(item.json(), message);
+        }
     }
 
     /**
@@ -313,6 +323,8 @@ class VepSinkConsumer extends DefaultConsumer {
             if (!delivered.isEmpty()) {
                 store.delivered(delivered, owner);
             }
+            outcomes.stream().filter(outcome -> outcome instanceof Delivered && outcome.item().erasure())
+                    .forEach(told -> store.forget(sinkName, told.item().caseId()));
             for (Outcome outcome : outcomes) {
                 if (outcome instanceof Retry retry) {
                     store.failed(retry.item().id(), owner, retry.at(), retry.error());
@@ -336,6 +348,9 @@ class VepSinkConsumer extends DefaultConsumer {
     }
 
     private void count(Delivered done) {
+        if (done.item().json() == null && !done.item().erasure()) {
+            return;
+        }
         sink.metrics.delivered(Duration.between(done.item().createdAt(), done.at()));
         sink.lastDeliveredAt = done.at();
         failureLog.delivered();

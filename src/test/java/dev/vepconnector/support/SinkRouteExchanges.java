@@ -29,6 +29,21 @@ public final class SinkRouteExchanges {
             exchange.getMessage().setHeader(SinkHeaders.CASE_TYPE_ID, "type-orders");
             exchange.getMessage().setHeader(SinkHeaders.ATTEMPT, 1);
             exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+            exchange.getMessage().setHeader(SinkHeaders.ERASURE, false);
+        });
+    }
+
+    /** Sends the notice that the case was erased, as revision {@code revision}. */
+    public static Exchange sendErasure(ProducerTemplate producer, String endpoint, String sink, String caseId, int revision) {
+        return producer.send(endpoint, exchange -> {
+            exchange.getMessage().setBody("{\"type\":\"case.erased\",\"caseId\":\"%s\",\"erasedAt\":\"2026-11-23T10:00:00Z\"}".formatted(caseId));
+            exchange.getMessage().setHeader(SinkHeaders.CASE_ID, caseId);
+            exchange.getMessage().setHeader(SinkHeaders.REVISION, revision);
+            exchange.getMessage().setHeader(SinkHeaders.IDEMPOTENCY_KEY, caseId + ":" + revision);
+            exchange.getMessage().setHeader(SinkHeaders.SINK, sink);
+            exchange.getMessage().setHeader(SinkHeaders.ATTEMPT, 1);
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+            exchange.getMessage().setHeader(SinkHeaders.ERASURE, true);
         });
     }
 }

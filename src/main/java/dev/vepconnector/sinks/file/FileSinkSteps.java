@@ -51,14 +51,35 @@ public class FileSinkSteps {
 
     /** Refuses a case id that is no plain file name; indents the record when {@code pretty} is on. */
     public void prepare(Exchange exchange) throws IOException, RejectedDeliveryException {
-        String caseId = exchange.getMessage().getHeader(SinkHeaders.CASE_ID, String.class);
-        if (caseId == null || !SAFE_ID.matcher(caseId).matches() || caseId.contains("..")) {
-            throw new RejectedDeliveryException("case id " + caseId + " is not usable as a file name");
-        }
+        safeCaseId(exchange);
         if (properties.pretty()) {
             String record = exchange.getMessage().getBody(String.class);
             exchange.getMessage().setBody(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(json.readTree(record)));
         }
+    }
+
+    /** An erased case: its file is deleted (and forced out of the folder), and any temporary file of it. */
+    public void erase(Exchange exchange) throws IOException, RejectedDeliveryException {
+        String caseId = safeCaseId(exchange);
+        boolean deleted = Files.deleteIfExists(cases.resolve(caseId + ".json"));
+        if (Files.isDirectory(cases)) {
+            try (DirectoryStream<Path> temps = Files.newDirectoryStream(cases, "." + caseId + ".*" + TEMP_SUFFIX)) {
+                for (Path temp : temps) {
+                    Files.deleteIfExists(temp);
+                }
+            }
+            if (deleted && properties.fsync()) {
+                force(cases, StandardOpenOption.READ);
+            }
+        }
+    }
+
+    private static String safeCaseId(Exchange exchange) throws RejectedDeliveryException {
+        String caseId = exchange.getMessage().getHeader(SinkHeaders.CASE_ID, String.class);
+        if (caseId == null || !SAFE_ID.matcher(caseId).matches() || caseId.contains("..")) {
+            throw new RejectedDeliveryException("case id " + caseId + " is not usable as a file name");
+        }
+        return caseId;
     }
 
     /** Forces the file camel-file wrote to disk and renames it over {@code <caseId>.json}, atomically. */

@@ -103,6 +103,19 @@ class FileSinkRouteTest {
         assertThat(OUT.resolve("cases/escaped.json")).doesNotExist();
     }
 
+    @Test
+    void anErasureNoticeDeletesTheCasesFileAndNoOtherOne() throws Exception {
+        assertThat(send("case-3", 1).getException()).isNull();
+        assertThat(send("case-4", 1).getException()).isNull();
+
+        assertThat(SinkRouteExchanges.sendErasure(producer, RECORDS, "file", "case-3", 2).getException()).isNull();
+
+        assertThat(OUT.resolve("cases/case-3.json")).doesNotExist();
+        assertThat(OUT.resolve("cases/case-4.json")).exists();
+        assertThat(SinkRouteExchanges.sendErasure(producer, RECORDS, "file", "case-3", 2).getException())
+                .as("told twice: nothing left to delete, still done").isNull();
+    }
+
     private Exchange send(String caseId, int revision) {
         return SinkRouteExchanges.send(producer, RECORDS, "file", caseId, revision, SinkRouteExchanges.record(caseId, revision, "positive"));
     }

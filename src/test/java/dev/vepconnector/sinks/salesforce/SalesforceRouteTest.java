@@ -263,6 +263,15 @@ class SalesforceRouteTest {
 
     // --- helpers -------------------------------------------------------------------------------
 
+    @Test
+    void anErasureNoticeLeavesTheCaseInSalesforceAndCallsNothing() throws Exception {
+        salesforce.expectedMessageCount(0);
+
+        assertThat(SinkRouteExchanges.sendErasure(producer, RECORDS, "salesforce", "case-erased", 2).getException()).isNull();
+
+        salesforce.assertIsSatisfied();
+    }
+
     private Exchange deliver(String caseId, String record) throws Exception {
         JsonNode parsed = JSON.readTree(record);
         assertThat(CaseRecordSchema.violations(parsed)).as("a valid case record").isEmpty();
