@@ -1,6 +1,7 @@
 package dev.vepconnector.config;
 
 import dev.vepconnector.events.VepEventType;
+import dev.vepconnector.ingest.BrokerFailures;
 import dev.vepconnector.ingest.BrokerTopologyReady;
 import dev.vepconnector.ingest.ConnectorProperties;
 import com.rabbitmq.client.AMQP;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.TaskScheduler;
@@ -52,14 +54,22 @@ public class AgentCollectCommand {
 
     /** Publishes the command and waits for the broker to confirm it; throws when it cannot. */
     public void publish() {
-        rabbit.execute(channel -> {
-            channel.confirmSelect();
-            AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
-                    .contentType("application/json").deliveryMode(2).build();
-            channel.basicPublish(connector.integrationExchange(), VepEventType.AGENT_COLLECT_COMMAND, props, BODY);
-            channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
-            return null;
-        });
+        try {
+            rabbit.execute(channel -> {
+                // A publish to a missing exchange closes the channel, and the confirm wait would then run on a
+                // fresh one and fail with "Confirms not selected": asked first, the broker's answer names the cause.
+                channel.exchangeDeclarePassive(connector.integrationExchange());
+                channel.confirmSelect();
+                AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                        .contentType("application/json").deliveryMode(2).build();
+                channel.basicPublish(connector.integrationExchange(), VepEventType.AGENT_COLLECT_COMMAND, props, BODY);
+                channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
+                return null;
+            });
+        } catch (AmqpException e) {
+            // In the broker's words ("NOT_FOUND - no exchange ..."), not the client's bare IOException.
+            throw new IllegalStateException(BrokerFailures.cause(e), e);
+        }
         log.info("Published {} to exchange {}", VepEventType.AGENT_COLLECT_COMMAND, connector.integrationExchange());
     }
 
@@ -67,7 +77,7 @@ public class AgentCollectCommand {
         try {
             publish();
         } catch (RuntimeException e) {
-            log.warn("Could not publish {} ({}): {}", VepEventType.AGENT_COLLECT_COMMAND, trigger, e.toString());
+            log.warn("Could not publish {} ({}): {}", VepEventType.AGENT_COLLECT_COMMAND, trigger, e.getMessage());
         }
     }
 }

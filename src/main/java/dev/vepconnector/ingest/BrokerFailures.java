@@ -20,7 +20,7 @@ import javax.net.ssl.SSLException;
 import org.springframework.amqp.AmqpAuthenticationException;
 
 /** Why an attempt to connect to VEP's broker and bind the queue failed, read from the exception's cause chain. */
-final class BrokerFailures {
+public final class BrokerFailures {
 
     private static final int CONNECTION_CLASS = 10;
     private static final int START_OK_METHOD = 11;
@@ -103,7 +103,7 @@ final class BrokerFailures {
      * gave one ({@code NOT_ALLOWED - access to vhost 'x' refused for user 'y'}), else the TLS error, else
      * the innermost exception.
      */
-    static String cause(Throwable failure) {
+    public static String cause(Throwable failure) {
         Throwable innermost = failure;
         SSLException tls = null;
         for (Throwable t : causeChain(failure)) {

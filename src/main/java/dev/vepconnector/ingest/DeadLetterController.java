@@ -72,12 +72,7 @@ public class DeadLetterController {
         return admin == null ? "(anonymous)" : admin.getName();
     }
 
-    /** Spring's error body leaves the message out; these messages are the connector's own and say what to do. */
-    @ExceptionHandler(ResponseStatusException.class)
-    ResponseEntity<Map<String, Object>> refused(ResponseStatusException e, HttpServletRequest request) {
-        return error(HttpStatus.valueOf(e.getStatusCode().value()), e.getReason(), request);
-    }
-
+    /** A replay that stopped part way says how far it got and what to do (other refusals: {@code ApiErrorAdvice}). */
     @ExceptionHandler(DeadLetterReplay.ReplayStoppedException.class)
     ResponseEntity<Map<String, Object>> stopped(DeadLetterReplay.ReplayStoppedException e, HttpServletRequest request) {
         HttpStatus status = e.databaseUnavailable() ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.INTERNAL_SERVER_ERROR;

@@ -1,13 +1,9 @@
 package dev.vepconnector.sinks;
 
-import dev.vepconnector.api.ApiError;
-import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -54,12 +50,6 @@ class SinkController {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No dead letter " + id + " for sink " + sink);
         }
         return replayed(sink, count);
-    }
-
-    @ExceptionHandler(ResponseStatusException.class)
-    ResponseEntity<Map<String, Object>> refused(ResponseStatusException e, HttpServletRequest request) {
-        HttpStatus status = HttpStatus.valueOf(e.getStatusCode().value());
-        return ResponseEntity.status(status).body(ApiError.body(status, e.getReason(), request.getRequestURI()));
     }
 
     private Map<String, Integer> replayed(String sink, int count) {

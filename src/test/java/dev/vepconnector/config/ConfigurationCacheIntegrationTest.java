@@ -117,6 +117,20 @@ class ConfigurationCacheIntegrationTest {
     }
 
     @Test
+    void aCollectCommandTheBrokerCannotRouteSaysWhichExchangeIsMissing() throws Exception {
+        vep.deleteQueue(commandProbe);
+        vep.deleteExchange(setup.integrationExchange());
+        connector = start();
+        await().atMost(Duration.ofSeconds(60)).until(connector::isConsuming);
+
+        String answer = connector.http().post().uri("/api/config/agents/collect")
+                .exchange((request, response) -> response.getStatusCode().value() + " " + new String(response.getBody().readAllBytes(),
+                        StandardCharsets.UTF_8));
+
+        assertThat(answer).startsWith("503 ").contains("no exchange '" + setup.integrationExchange() + "'");
+    }
+
+    @Test
     void replicasSharingTheDatabaseSeeEachOthersChanges() throws Exception {
         connector = start("--vep.config.refresh-interval=300ms");
         try (RunningConnector second = start("--vep.config.refresh-interval=300ms")) {
