@@ -40,7 +40,7 @@ class DemoGuide {
                 ==================================================================
                  vep-connector demo is running
                    dashboard     http://localhost:{}/{}
-                   logins        {} (reads), {} (reads, collects, replays)
+                   logins        {} (reads), {} (reads, collects, replays, erases)
                    case records  {}
                    API           http://localhost:{}/api/groups, /api/cases, /api/sinks
                    metrics       http://localhost:{}/actuator/prometheus
