@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -62,11 +63,11 @@ public class CaseErasure {
     }
 
     /** Erases the case; empty when the connector holds nothing of it. */
-    public java.util.Optional<Erased> eraseCase(String caseId, String requestedBy) {
+    public Optional<Erased> eraseCase(String caseId, String requestedBy) {
         if (!isKnown(caseId)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(erase(List.of(caseId), requestedBy, "case " + caseId));
+        return Optional.of(erase(List.of(caseId), requestedBy, "case " + caseId));
     }
 
     /** Erases every case whose visitor profile has one of these values under its key (none: nothing is erased). */
@@ -88,7 +89,7 @@ public class CaseErasure {
             Set<String> told = new LinkedHashSet<>();
             Instant now = clock.instant();
             for (String caseId : caseIds) {
-                // Taken first: a batch aggregating this case's events waits for the erasure, or went before it.
+                // Taken first, as aggregation takes it: the case's progress cannot change under the erasure.
                 jdbc.queryForList("SELECT case_id FROM case_state WHERE case_id = ? FOR UPDATE", String.class, caseId);
                 events += deleteEvents(caseId);
                 revisions += jdbc.update("DELETE FROM case_record WHERE case_id = ?", caseId);

@@ -57,27 +57,25 @@ public class Redactor {
     private final Set<String> droppedKeys;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<Kind, Counter> redactions = new EnumMap<>(Kind.class);
+    /** Whether any redaction is switched on. */
+    private final boolean active;
 
     public Redactor(PrivacyProperties properties, MeterRegistry registry) {
         this.properties = properties;
         this.patterns = compile(properties.redactPatterns());
         this.droppedKeys = properties.dropProfileKeys().stream().map(k -> k.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        this.active = properties.redactCardNumbers() || properties.redactEmails() || properties.redactPhoneNumbers() || !patterns.isEmpty()
+                || !droppedKeys.isEmpty();
         for (Kind kind : Kind.values()) {
             redactions.put(kind, Counter.builder("vep.privacy.redactions").tag("kind", kind.tag())
                     .description("Pieces of personal data taken out of messages before they were stored").register(registry));
         }
     }
 
-    /** Whether any redaction is switched on. */
-    public boolean isActive() {
-        return properties.redactCardNumbers() || properties.redactEmails() || properties.redactPhoneNumbers() || !patterns.isEmpty()
-                || !droppedKeys.isEmpty();
-    }
-
     /** The body as it may be stored: the same array when nothing in it had to go. */
     public byte[] redact(String routingKey, byte[] body) {
         boolean transcript = TRANSCRIPT.equals(routingKey);
-        if (!(transcript || VISITOR_PROFILE.equals(routingKey)) || !isActive()) {
+        if (!(transcript || VISITOR_PROFILE.equals(routingKey)) || !active) {
             return body;
         }
         try {

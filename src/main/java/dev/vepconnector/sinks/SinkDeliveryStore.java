@@ -42,6 +42,11 @@ public class SinkDeliveryStore {
      * when the case was erased since), or the notice that the case was erased ({@code erasure}).
      */
     record Claimed(long id, String caseId, int revision, int attempts, String json, Instant createdAt, boolean erasure) {
+
+        /** A revision of a case erased since it was queued: nothing is left to deliver. */
+        boolean erasedSince() {
+            return json == null && !erasure;
+        }
     }
 
     /** A dead letter as the API lists it. */

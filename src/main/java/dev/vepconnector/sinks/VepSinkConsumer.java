@@ -222,8 +222,7 @@ class VepSinkConsumer extends DefaultConsumer {
 
     /** Hands one record to the route and says how it went. */
     private Outcome attempt(SinkDeliveryStore.Claimed item) {
-        if (item.json() == null && !item.erasure()) {
-            // The case was erased after this revision was queued: there is nothing left to deliver.
+        if (item.erasedSince()) {
             return new Delivered(item, clock.instant());
         }
         int attempt = item.attempts() + 1;
@@ -348,7 +347,7 @@ class VepSinkConsumer extends DefaultConsumer {
     }
 
     private void count(Delivered done) {
-        if (done.item().json() == null && !done.item().erasure()) {
+        if (done.item().erasedSince()) {
             return;
         }
         sink.metrics.delivered(Duration.between(done.item().createdAt(), done.at()));
