@@ -94,8 +94,7 @@ class SinkOutageTest {
             long recordsBeforeOutage = count(connector, "SELECT COUNT(*) FROM case_record");
             double during = ingestionRate(connector, OUTAGE);
             long recordsDuringOutage = count(connector, "SELECT COUNT(*) FROM case_record") - recordsBeforeOutage;
-            Files.delete(out.resolve("cases"));
-            Files.move(out.resolve("cases-lost-mount"), out.resolve("cases"));
+            remount(out.resolve("cases-lost-mount"), out.resolve("cases"));
             receiver = new WireMockServer(options().port(port));
             receiver.start();
             receiver.stubFor(post(urlEqualTo("/hooks")).willReturn(aResponse().withStatus(200)));
@@ -194,5 +193,27 @@ class SinkOutageTest {
     private static long count(RunningConnector connector, String sql) {
         Long n = connector.jdbc().queryForObject(sql, Long.class);
         return n == null ? 0 : n;
+    }
+
+    /**
+     * The mount comes back in place of the file that stood for it. The file sink keeps retrying meanwhile,
+     * and camel-file creates a missing folder: a write between the file's removal and the mount's return
+     * makes the folder anew. What was written there stays, moved into the returning mount.
+     */
+    private static void remount(Path mount, Path at) throws java.io.IOException {
+        Files.delete(at);
+        while (true) {
+            try {
+                Files.move(mount, at);
+                return;
+            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException madeAnew) {
+                try (var written = Files.list(at)) {
+                    for (Path file : written.toList()) {
+                        Files.move(file, mount.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                Files.deleteIfExists(at);
+            }
+        }
     }
 }
