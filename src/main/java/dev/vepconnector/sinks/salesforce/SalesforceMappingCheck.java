@@ -8,6 +8,12 @@ import net.thisptr.jackson.jq.JsonQuery;
 import net.thisptr.jackson.jq.Versions;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.stereotype.Component;
@@ -15,7 +21,9 @@ import org.springframework.stereotype.Component;
 /**
  * Reads and compiles the mapping ({@code vep.sinks.salesforce.mapping}) at start, as camel-jq will, so
  * that a missing file or an edit jq cannot parse ends the start with the file and the line and column
- * of the mistake (camel-jq's own error quotes the whole program).
+ * of the mistake (camel-jq's own error quotes the whole program). Settings of the mapping's predecessor
+ * ({@code vep.sinks.salesforce.case-object.*}) end the start too: ignored, they would let the Case get
+ * fields other than the ones the operator configured.
  */
 @Component
 @ConditionalOnProperty(prefix = "vep.sinks.salesforce", name = "enabled", havingValue = "true")
@@ -24,16 +32,28 @@ class SalesforceMappingCheck {
     private static final String ACTION = "Correct the mapping, or point vep.sinks.salesforce.mapping at another one "
             + "(classpath:routes/salesforce-case.jq is the jar's).";
 
+    private static final ConfigurationPropertyName RETIRED = ConfigurationPropertyName.of("vep.sinks.salesforce.case-object");
+
     private final SalesforceSinkProperties properties;
     private final ResourceLoader resources;
+    private final Environment environment;
 
-    SalesforceMappingCheck(SalesforceSinkProperties properties, ResourceLoader resources) {
+    SalesforceMappingCheck(SalesforceSinkProperties properties, ResourceLoader resources, Environment environment) {
         this.properties = properties;
         this.resources = resources;
+        this.environment = environment;
     }
 
     @PostConstruct
     void check() {
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            if (source.containsDescendantOf(RETIRED) == ConfigurationPropertyState.PRESENT) {
+                throw new CannotStartException("vep.sinks.salesforce.case-object.* is set (in " + where(source)
+                        + "), but the Case's fields are no longer configured there: they are the jq mapping vep.sinks.salesforce.mapping",
+                        "Write your fields into a copy of routes/salesforce-case.jq (docs/salesforce.md shows each former setting's jq), "
+                                + "point vep.sinks.salesforce.mapping at it and remove the case-object settings.");
+            }
+        }
         String program = read(properties.mapping());
         try {
             JsonQuery.compile(program, Versions.JQ_1_7);
@@ -41,6 +61,10 @@ class SalesforceMappingCheck {
             throw new CannotStartException("The Salesforce mapping " + properties.mapping() + " is no jq program: " + firstLine(deepest(e)),
                     ACTION);
         }
+    }
+
+    private static Object where(ConfigurationPropertySource source) {
+        return source.getUnderlyingSource() instanceof PropertySource<?> properties ? properties.getName() : source;
     }
 
     private String read(String location) {

@@ -205,6 +205,13 @@ class SalesforceSinkIntegrationTest {
                 .hasMessageStartingWith("The Salesforce mapping file:" + mapping + " is no jq program: ").hasMessageContaining("line 3, column");
     }
 
+    @Test
+    void aFormerCaseObjectSettingEndsTheStartSayingWhereTheFieldsGoNow() {
+        assertThatThrownBy(() -> start(clientCredentials("--vep.sinks.salesforce.case-object.fields.Subject=caseType.name")))
+                .hasRootCauseInstanceOf(CannotStartException.class).rootCause()
+                .hasMessageStartingWith("vep.sinks.salesforce.case-object.* is set").hasMessageContaining("vep.sinks.salesforce.mapping");
+    }
+
     // --- helpers -------------------------------------------------------------------------------
 
     private String loginUrl() {
