@@ -48,6 +48,18 @@ class RedactorTest {
     }
 
     @Test
+    void emailAddressesAndPhoneNumbersAreMaskedWhenSwitchedOnAndDatesStay() {
+        Redactor redactor = new Redactor(new PrivacyProperties(true, true, true, List.of(), Set.of(), "[redacted]"), registry);
+
+        assertThat(redactor.redactText("mail ada.berg+shop@example.co.uk or call +46 70 123 45 67 / (08) 555-12 34"))
+                .isEqualTo("mail [redacted] or call [redacted] / [redacted]");
+        assertThat(redactor.redactText("delivered 2026-11-23, order A-1182, 3 items")).isEqualTo("delivered 2026-11-23, order A-1182, 3 items");
+        assertThat(cardsOnly.redactText("call +46 70 123 45 67")).as("off by default").isEqualTo("call +46 70 123 45 67");
+        assertThat(registry.counter("vep.privacy.redactions", "kind", "email").count()).isEqualTo(1);
+        assertThat(registry.counter("vep.privacy.redactions", "kind", "phone-number").count()).isEqualTo(2);
+    }
+
+    @Test
     void aTranscriptHasItsTextMaskedAndItsIdsAndTimesKept() throws Exception {
         String body = """
                 {"eventTime": "2026-11-23T09:27:40.003Z", "caseId": "4111111111111111",
