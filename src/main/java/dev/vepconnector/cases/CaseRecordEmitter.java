@@ -1,6 +1,7 @@
 package dev.vepconnector.cases;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vepconnector.config.EntityDirectory;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +30,7 @@ import org.springframework.stereotype.Component;
 public class CaseRecordEmitter {
 
     private static final Logger log = LoggerFactory.getLogger(CaseRecordEmitter.class);
-    private static final List<String> CASE_ROUTING_KEYS = Arrays.stream(VepEventType.values())
-            .filter(VepEventType::isCaseEvent).map(VepEventType::routingKey).toList();
+    private static final List<String> CASE_ROUTING_KEYS = VepEventType.caseRoutingKeys();
 
     private final EventLog eventLog;
     private final JdbcTemplate jdbc;
@@ -56,7 +55,7 @@ public class CaseRecordEmitter {
      */
     void emit(String caseId, int revision, boolean transcriptMissing, Instant now) {
         List<CaseEvent> events = eventsOf(caseId);
-        ObjectNode record = builder.build(caseId, revision, events, transcriptMissing);
+        ObjectNode record = builder.build(caseId, revision, events, transcriptMissing, latestKeptRevisionIfPurged(caseId));
         jdbc.update("INSERT INTO case_record (case_id, revision, record, emitted_at) VALUES (?, ?, ?, ?)",
                 caseId, revision, write(record), now.atOffset(ZoneOffset.UTC));
         outbox.enqueue(caseId, revision);
@@ -72,6 +71,24 @@ public class CaseRecordEmitter {
             }
         }
         return List.copyOf(events);
+    }
+
+    /**
+     * The latest kept revision of a case whose earlier events the retention purge removed (null when none
+     * were removed, or no revision is kept): what its next revision builds on.
+     */
+    private JsonNode latestKeptRevisionIfPurged(String caseId) {
+        List<String> kept = jdbc.queryForList("""
+                SELECT r.record FROM case_state s JOIN case_record r ON r.case_id = s.case_id
+                WHERE s.case_id = ? AND s.events_purged_at IS NOT NULL ORDER BY r.revision DESC LIMIT 1""", String.class, caseId);
+        if (kept.isEmpty()) {
+            return null;
+        }
+        try {
+            return json.readTree(kept.get(0));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The stored revision of case " + caseId + " is not JSON", e);
+        }
     }
 
     private String write(ObjectNode record) {

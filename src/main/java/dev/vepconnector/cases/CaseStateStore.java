@@ -65,7 +65,7 @@ class CaseStateStore {
         jdbc.batchUpdate("""
                         UPDATE case_state SET event_count = ?, closes = ?, transcripts = ?, last_opened_at = ?, last_closed_at = ?,
                                emitted_revision = ?, emitted_closes = ?, emitted_event_count = ?, transcript_deadline = ?,
-                               updated_at = ?
+                               updated_at = ?, purge_due = TRUE
                         WHERE case_id = ?""",
                 progress.entrySet(), 500, (ps, entry) -> {
                     CaseProgress p = entry.getValue();

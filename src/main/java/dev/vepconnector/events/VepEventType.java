@@ -69,6 +69,11 @@ public enum VepEventType {
         return routingKey.startsWith("configuration.");
     }
 
+    /** The routing keys of every case event type. */
+    public static java.util.List<String> caseRoutingKeys() {
+        return java.util.Arrays.stream(values()).filter(VepEventType::isCaseEvent).map(VepEventType::routingKey).toList();
+    }
+
     @Override
     public String toString() {
         return routingKey;

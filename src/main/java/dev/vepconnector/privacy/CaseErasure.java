@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,8 +36,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class CaseErasure {
 
     private static final Logger audit = LoggerFactory.getLogger("vep.audit");
-    private static final List<String> CASE_ROUTING_KEYS = Arrays.stream(VepEventType.values())
-            .filter(VepEventType::isCaseEvent).map(VepEventType::routingKey).toList();
+    private static final List<String> CASE_ROUTING_KEYS = VepEventType.caseRoutingKeys();
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
@@ -122,20 +120,29 @@ public class CaseErasure {
         return known != null && known > 0;
     }
 
-    /** Cases with a stored visitor profile that has exactly this value under this key. */
-    private List<String> casesWithProfileValue(String key, String value) {
-        List<String> found = new ArrayList<>();
+    /**
+     * Cases with a stored visitor profile that has exactly this value under this key: in their events or,
+     * where the retention purge removed those, in their kept record revisions.
+     */
+    private Set<String> casesWithProfileValue(String key, String value) {
+        Set<String> found = new TreeSet<>();
+        String pattern = "%" + likeEscaped(jsonEscaped(value)) + "%";
         jdbc.query("SELECT entity_id, body FROM event_log WHERE routing_key = ? AND body LIKE ? ESCAPE '!'", rs -> {
-            if (hasValue(rs.getString(2), key, value)) {
+            if (hasValue(rs.getString(2), "profile", key, value)) {
                 found.add(rs.getString(1));
             }
-        }, VepEventType.CASE_VISITOR_PROFILE.routingKey(), "%" + likeEscaped(jsonEscaped(value)) + "%");
+        }, VepEventType.CASE_VISITOR_PROFILE.routingKey(), pattern);
+        jdbc.query("SELECT case_id, record FROM case_record WHERE record LIKE ? ESCAPE '!'", rs -> {
+            if (hasValue(rs.getString(2), "visitorProfile", key, value)) {
+                found.add(rs.getString(1));
+            }
+        }, pattern);
         return found;
     }
 
-    private boolean hasValue(String body, String key, String value) {
+    private boolean hasValue(String body, String profileField, String key, String value) {
         try {
-            JsonNode profile = json.readTree(body).path("profile").path(key);
+            JsonNode profile = json.readTree(body).path(profileField).path(key);
             return profile.isValueNode() && value.equals(profile.asText());
         } catch (IOException e) {
             return false;

@@ -47,6 +47,11 @@ public class StorageDurability {
         return embeddedStore != null;
     }
 
+    /** The size of the embedded database's file (0 for PostgreSQL). */
+    public long embeddedFileSize() {
+        return embeddedStore == null ? 0 : embeddedStore.getFileStore().size();
+    }
+
     /**
      * Forces what the embedded database has written to its file onto the disk (so a power loss cannot
      * take it); a no-op for PostgreSQL.
