@@ -47,6 +47,9 @@ class RetentionStore {
             AND NOT EXISTS (SELECT 1 FROM case_state s WHERE s.case_id = r.case_id AND s.emitted_revision = r.revision
                             AND s.events_purged_at IS NOT NULL AND s.event_count > s.emitted_event_count)""";
 
+    /** What a row's other columns and its index entries take, besides its text: roughly, on the embedded database. */
+    private static final int ROW_OVERHEAD = 200;
+
     private final JdbcTemplate jdbc;
 
     RetentionStore(JdbcTemplate jdbc) {
@@ -184,6 +187,34 @@ class RetentionStore {
 
     long deadLetterRows() {
         return count("SELECT COUNT(*) FROM dead_letter") + count("SELECT COUNT(*) FROM sink_delivery WHERE state = 'DEAD'");
+    }
+
+    /**
+     * Mean bytes per row of the newest rows of a class: their stored text plus what the other columns
+     * and the indexes take (about {@link #ROW_OVERHEAD} bytes). An estimate that reads a thousand rows,
+     * where measuring a table means reading all of it.
+     */
+    long recentCaseEventBytes() {
+        return meanBytes("SELECT AVG(OCTET_LENGTH(body)) FROM (SELECT body FROM event_log WHERE routing_key IN ("
+                + placeholders(CASE_ROUTING_KEYS.size()) + ") ORDER BY id DESC LIMIT 1000) newest", CASE_ROUTING_KEYS.toArray());
+    }
+
+    long recentStateEventBytes() {
+        return meanBytes("SELECT AVG(OCTET_LENGTH(body)) FROM (SELECT body FROM event_log WHERE routing_key IN ("
+                + placeholders(STATE_ROUTING_KEYS.size()) + ") ORDER BY id DESC LIMIT 1000) newest", STATE_ROUTING_KEYS.toArray());
+    }
+
+    long recentRecordBytes() {
+        return meanBytes("SELECT AVG(OCTET_LENGTH(record)) FROM (SELECT record FROM case_record ORDER BY emitted_at DESC LIMIT 1000) newest");
+    }
+
+    long recentDeadLetterBytes() {
+        return meanBytes("SELECT AVG(OCTET_LENGTH(body)) FROM (SELECT body FROM dead_letter ORDER BY id DESC LIMIT 1000) newest");
+    }
+
+    private long meanBytes(String sql, Object... args) {
+        Number mean = jdbc.queryForObject(sql, Number.class, args);
+        return mean == null ? 0 : mean.longValue() + ROW_OVERHEAD;
     }
 
     /** When the oldest stored event of these types was received. */

@@ -49,7 +49,8 @@ public class StoredData {
             Gauge.builder("vep.storage.rows", () -> of(dataClass).rows()).tag("class", dataClass.tag())
                     .description("Rows stored, per class of data").register(registry);
             Gauge.builder("vep.storage.bytes", () -> of(dataClass).bytes()).tag("class", dataClass.tag()).baseUnit("bytes")
-                    .description("Space the class takes in the database (events and group events share a table: split by rows)")
+                    .description("Space the class takes: on PostgreSQL its table's (events and group events split by rows), "
+                            + "on the embedded database an estimate from its newest rows")
                     .register(registry);
             Gauge.builder("vep.storage.oldest.age", () -> ageSeconds(dataClass)).tag("class", dataClass.tag()).baseUnit("seconds")
                     .description("Age of the oldest row kept, per class of data (0: none)").register(registry);
@@ -84,24 +85,39 @@ public class StoredData {
     public void measureNow() {
         long caseEvents = store.caseEventRows();
         long stateEvents = store.stateEventRows();
-        long eventBytes = tableBytes("event_log");
-        long eventRows = Math.max(1, caseEvents + stateEvents);
+        long records = store.caseRecordRows();
+        long deadLetters = store.deadLetterRows();
         Map<DataClass, ClassFigures> next = new EnumMap<>(DataClass.class);
-        next.put(DataClass.EVENTS, new ClassFigures(caseEvents, eventBytes * caseEvents / eventRows,
-                store.oldestEvent(RetentionStore.caseRoutingKeys()).orElse(null)));
-        next.put(DataClass.GROUP_EVENTS, new ClassFigures(stateEvents, eventBytes * stateEvents / eventRows,
-                store.oldestEvent(RetentionStore.STATE_ROUTING_KEYS).orElse(null)));
-        next.put(DataClass.CASE_RECORDS, new ClassFigures(store.caseRecordRows(), tableBytes("case_record"),
-                store.oldestRecord().orElse(null)));
-        next.put(DataClass.DEAD_LETTERS, new ClassFigures(store.deadLetterRows(), tableBytes("dead_letter"),
-                store.oldestDeadLetter().orElse(null)));
+        if (storage.isShared()) {
+            long eventBytes = relationBytes("event_log");
+            long eventRows = Math.max(1, caseEvents + stateEvents);
+            next.put(DataClass.EVENTS, new ClassFigures(caseEvents, eventBytes * caseEvents / eventRows, oldestCaseEvent()));
+            next.put(DataClass.GROUP_EVENTS, new ClassFigures(stateEvents, eventBytes * stateEvents / eventRows, oldestStateEvent()));
+            next.put(DataClass.CASE_RECORDS, new ClassFigures(records, relationBytes("case_record"), store.oldestRecord().orElse(null)));
+            next.put(DataClass.DEAD_LETTERS, new ClassFigures(deadLetters, relationBytes("dead_letter"), store.oldestDeadLetter().orElse(null)));
+        } else {
+            // H2 can only tell a table's size by walking all of it (seconds for a few hundred MB): estimated
+            // from the newest rows instead.
+            next.put(DataClass.EVENTS, new ClassFigures(caseEvents, caseEvents * store.recentCaseEventBytes(), oldestCaseEvent()));
+            next.put(DataClass.GROUP_EVENTS, new ClassFigures(stateEvents, stateEvents * store.recentStateEventBytes(), oldestStateEvent()));
+            next.put(DataClass.CASE_RECORDS, new ClassFigures(records, records * store.recentRecordBytes(), store.oldestRecord().orElse(null)));
+            next.put(DataClass.DEAD_LETTERS, new ClassFigures(deadLetters, deadLetters * store.recentDeadLetterBytes(),
+                    store.oldestDeadLetter().orElse(null)));
+        }
         figures = next;
         databaseBytes = databaseSize();
     }
 
-    private long tableBytes(String table) {
-        String sql = storage.isShared() ? "SELECT pg_total_relation_size(?)" : "SELECT DISK_SPACE_USED(?)";
-        return Optional.ofNullable(jdbc.queryForObject(sql, Long.class, table)).orElse(0L);
+    private Instant oldestCaseEvent() {
+        return store.oldestEvent(RetentionStore.caseRoutingKeys()).orElse(null);
+    }
+
+    private Instant oldestStateEvent() {
+        return store.oldestEvent(RetentionStore.STATE_ROUTING_KEYS).orElse(null);
+    }
+
+    private long relationBytes(String table) {
+        return Optional.ofNullable(jdbc.queryForObject("SELECT pg_total_relation_size(?)", Long.class, table)).orElse(0L);
     }
 
     private long databaseSize() {
