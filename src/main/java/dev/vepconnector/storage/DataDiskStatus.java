@@ -135,8 +135,7 @@ final class DataDiskStatus {
         }
         if (state == DataDiskState.WARNING) {
             return new Line(Level.WARN, free + " of " + size(last.totalBytes()) + ", below vep.storage.free-space-warning ("
-                    + size(warning) + "); below " + size(minimum) + " (vep.storage.free-space-minimum) the connector stops taking "
-                    + "messages. " + whatToDo());
+                    + size(warning) + "); " + whatComesNext() + ". " + whatToDo());
         }
         return new Line(Level.INFO, free + ", above vep.storage.free-space-warning (" + size(warning) + ") again");
     }
@@ -149,10 +148,14 @@ final class DataDiskStatus {
             case STOPPED -> "free space is below vep.storage.free-space-minimum: no messages are taken off the broker or processed "
                     + "until it is above " + size(minimum + margin) + " again; messages wait on VEP's broker, where they expire after "
                     + "5 minutes. " + whatToDo();
-            case WARNING -> "free space is below vep.storage.free-space-warning; below vep.storage.free-space-minimum the connector "
-                    + "stops taking messages. " + whatToDo();
+            case WARNING -> "free space is below vep.storage.free-space-warning; " + whatComesNext() + ". " + whatToDo();
             case OK -> null;
         };
+    }
+
+    private String whatComesNext() {
+        return minimum == 0 ? "vep.storage.free-space-minimum is 0, so the connector does not stop: a full disk fails the "
+                + "database's writes" : "below " + size(minimum) + " (vep.storage.free-space-minimum) the connector stops taking messages";
     }
 
     private String whatToDo() {

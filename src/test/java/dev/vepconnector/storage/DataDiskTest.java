@@ -131,6 +131,7 @@ class DataDiskTest {
         DataDisk disk = new DataDisk(properties("1GB", "0B", "1s"), FOLDER, this::read, registry, events::add, clock);
         assertThat(at(0, disk).takesMessages()).isTrue();
         assertThat(disk.state()).isEqualTo(DataDiskState.WARNING);
+        assertThat(String.valueOf(disk.health().getDetails().get("problem"))).contains("does not stop: a full disk fails the database's writes");
     }
 
     @Test
