@@ -1,11 +1,14 @@
 package dev.vepconnector.ingest;
 
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.vepconnector.storage.DataDisk;
+import dev.vepconnector.storage.DataDiskChanged;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,7 +45,10 @@ import org.springframework.stereotype.Component;
  * passively, never declared. Until the exchange exists and the queue is bound the connector keeps
  * retrying, reports DOWN with a {@link BrokerState} and what to do about it, and logs that as
  * {@link BrokerStatus} decides; when bound it starts the ingest route and announces
- * {@link BrokerTopologyReady}. When the connection is lost it stops the route and binds again.
+ * {@link BrokerTopologyReady}. When the connection is lost it stops the route and binds again. While the
+ * data folder's disk is low ({@link DataDisk}) the queue stays bound but the route is stopped, and it
+ * starts again when space is back; every start and stop of the route happens on this class's own
+ * thread, so a disk change and a reconnect never race each other.
  */
 @Component("vepBroker")
 public class BrokerTopology implements SmartLifecycle, HealthIndicator {
@@ -58,17 +64,23 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
     private final ObjectProvider<CamelContext> camel;
     private final ApplicationEventPublisher events;
     private final BrokerStatus status;
+    private final DataDisk dataDisk;
+    private final Clock clock;
     private final AtomicBoolean attemptScheduled = new AtomicBoolean();
     private ScheduledExecutorService scheduler;
     private volatile boolean running;
+    private volatile boolean heldForDisk;
+    private volatile Instant resumedAt;
 
     public BrokerTopology(ConnectorProperties properties, ConnectionFactory connectionFactory, RabbitTemplate rabbit,
-                          ObjectProvider<CamelContext> camel, ApplicationEventPublisher events, Clock clock) {
+                          ObjectProvider<CamelContext> camel, ApplicationEventPublisher events, DataDisk dataDisk, Clock clock) {
         this.properties = properties;
         this.connectionFactory = connectionFactory;
         this.rabbit = rabbit;
         this.camel = camel;
         this.events = events;
+        this.dataDisk = dataDisk;
+        this.clock = clock;
         this.status = new BrokerStatus(clock, properties.ingest().bindRetryInterval());
     }
 
@@ -178,7 +190,8 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
 
     private void announceBound() {
         write(status.bound("Queue '" + properties.queue() + "' (" + properties.queueType().name().toLowerCase()
-                + ") bound to exchange '" + properties.exchange() + "' with " + properties.subscriptions() + "; consuming"));
+                + ") bound to exchange '" + properties.exchange() + "' with " + properties.subscriptions()
+                + (heldForDisk ? "; consuming once the data folder's disk has room again (dataDisk)" : "; consuming")));
         if (!isConnected()) {
             // Lost while binding, when a loss changes nothing yet: told now, it is not missed.
             connectionLost("lost while binding");
@@ -233,9 +246,49 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
         });
     }
 
+    /** Starts consuming, unless the data folder's disk is low: then the queue is bound and waits (DataDisk said why). */
     private void startIngestRoute() throws Exception {
+        if (!dataDisk.takesMessages()) {
+            heldForDisk = true;
+            return;
+        }
         if (camel.getObject().getRouteController().getRouteStatus(INGEST_ROUTE_ID) != ServiceStatus.Started) {
             camel.getObject().getRouteController().startRoute(INGEST_ROUTE_ID);
+        }
+        if (heldForDisk) {
+            resumedAt = clock.instant();
+            heldForDisk = false;
+        }
+    }
+
+    /** Called on the thread that checks the disk: the route is stopped or started on this class's own thread. */
+    @EventListener
+    public void dataDiskChanged(DataDiskChanged change) {
+        ScheduledExecutorService current = scheduler;
+        if (running && current != null) {
+            try {
+                current.execute(this::followDataDisk);
+            } catch (RejectedExecutionException e) {
+                // shutting down: nothing to follow
+            }
+        }
+    }
+
+    /** While not bound there is nothing to stop, and binding again consults the disk before it starts the route. */
+    private void followDataDisk() {
+        if (!running || !status.isBound()) {
+            return;
+        }
+        if (!dataDisk.takesMessages()) {
+            heldForDisk = true;
+            stopIngestRoute();
+            return;
+        }
+        try {
+            startIngestRoute();
+        } catch (Exception e) {
+            // Binding again starts it, or says what stands in the way.
+            connectionLost("could not consume again after the low disk: " + BrokerFailures.cause(e));
         }
     }
 
@@ -249,7 +302,7 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
                 camel.getObject().getRouteController().stopRoute(INGEST_ROUTE_ID);
             }
         } catch (Exception e) {
-            log.warn("Could not stop the ingest route after losing the broker connection: {}", e.toString());
+            log.warn("Could not stop the ingest route: {}", e.toString());
         }
     }
 
@@ -303,9 +356,17 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
         return status.isBound();
     }
 
-    /** Since when the queue has been consumed without a break (since start or the last reconnect); null while it is not. */
+    /**
+     * Since when the queue has been consumed without a break (since start, the last reconnect or the end of a
+     * low disk); null while it is not.
+     */
     Instant consumingSince() {
-        return status.boundSince();
+        Instant bound = status.boundSince();
+        if (bound == null || heldForDisk || !dataDisk.takesMessages()) {
+            return null;
+        }
+        Instant resumed = resumedAt;
+        return resumed != null && resumed.isAfter(bound) ? resumed : bound;
     }
 
     @Override
@@ -318,6 +379,9 @@ public class BrokerTopology implements SmartLifecycle, HealthIndicator {
         details.put("tls", tls());
         details.put("queue", properties.queue());
         details.put("exchange", properties.exchange());
+        if (heldForDisk) {
+            details.put("paused", "bound, but taking no messages while the data folder's disk is low (see dataDisk)");
+        }
         return health.withDetails(details).build();
     }
 

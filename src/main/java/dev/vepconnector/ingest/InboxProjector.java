@@ -1,5 +1,7 @@
 package dev.vepconnector.ingest;
 
+import dev.vepconnector.storage.DataDisk;
+import dev.vepconnector.storage.DataDiskChanged;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +21,10 @@ import org.springframework.stereotype.Component;
  * as soon as the writer says there is more (and once a second in case another replica sharing the
  * database left messages behind). While the database is unavailable it retries with backoff; the
  * messages wait in the inbox, already off the broker. While a backlog waits on the broker, it gives
- * way to the ingest writer (see {@link #giveWayToABrokerBacklog}).
+ * way to the ingest writer (see {@link #giveWayToABrokerBacklog}). While the data folder's disk is low it
+ * processes nothing: processing writes more than it takes out of the inbox (events, case state, records,
+ * sink deliveries; the embedded database's file does not shrink as inbox rows go), and the inbox keeps
+ * its messages safe meanwhile.
  */
 @Component
 class InboxProjector implements SmartLifecycle {
@@ -34,6 +39,7 @@ class InboxProjector implements SmartLifecycle {
     private final Inbox inbox;
     private final BrokerBacklog brokerBacklog;
     private final ConnectorProperties properties;
+    private final DataDisk dataDisk;
     private final Object signal = new Object();
     private final AtomicLong waiting = new AtomicLong();
     private final Counter pausedForBacklog;
@@ -44,11 +50,12 @@ class InboxProjector implements SmartLifecycle {
     private volatile Thread thread;
 
     InboxProjector(IngestBatchProcessor processor, Inbox inbox, BrokerBacklog brokerBacklog, ConnectorProperties properties,
-                   MeterRegistry registry) {
+                   DataDisk dataDisk, MeterRegistry registry) {
         this.processor = processor;
         this.inbox = inbox;
         this.brokerBacklog = brokerBacklog;
         this.properties = properties;
+        this.dataDisk = dataDisk;
         Gauge.builder("vep.ingest.inbox.messages", waiting, AtomicLong::get)
                 .description("Messages taken off the broker and stored, not yet processed")
                 .register(registry);
@@ -63,6 +70,12 @@ class InboxProjector implements SmartLifecycle {
             woken = true;
             signal.notifyAll();
         }
+    }
+
+    /** Free space is back (or going): look again at once. */
+    @EventListener
+    void dataDiskChanged(DataDiskChanged change) {
+        wake();
     }
 
     @Override
@@ -124,6 +137,10 @@ class InboxProjector implements SmartLifecycle {
         boolean warned = false;
         while (running) {
             try {
+                if (!dataDisk.takesMessages()) {
+                    awaitWork();
+                    continue;
+                }
                 long started = System.nanoTime();
                 int processed = processor.processNext(properties.ingest().batchSize());
                 long took = System.nanoTime() - started;

@@ -74,6 +74,11 @@ public final class FakeVep implements AutoCloseable {
         channel().queueBind(queue, exchange, key);
     }
 
+    /** Messages ready on a queue (published, not delivered to a consumer yet). */
+    public long messageCount(String queue) throws IOException {
+        return channel().queueDeclarePassive(queue).getMessageCount();
+    }
+
     /** The next message on a queue, or null. */
     public com.rabbitmq.client.GetResponse get(String queue) throws IOException {
         return channel().basicGet(queue, true);
