@@ -47,6 +47,14 @@ public class StorageDurability {
         return embeddedStore != null;
     }
 
+    /**
+     * True once the embedded database has closed itself, as H2 does after a write failed (a full disk):
+     * it stays closed for this process, whatever space comes back.
+     */
+    public boolean embeddedDatabaseClosed() {
+        return embeddedStore != null && embeddedStore.isClosed();
+    }
+
     /** The size of the embedded database's file (0 for PostgreSQL). */
     public long embeddedFileSize() {
         return embeddedStore == null ? 0 : embeddedStore.getFileStore().size();

@@ -135,7 +135,7 @@ class LowDiskIntegrationTest {
 
     /**
      * With the stop turned off (a minimum of 0) the disk fills up under the database: its write fails, and
-     * the embedded database closes itself (it takes a restart to open it again). Nothing it did not store
+     * the embedded database closes itself, and liveness says to restart (that opens it again). Nothing it did not store
      * was acknowledged: after the restart every event is there once.
      */
     @Test
@@ -153,6 +153,11 @@ class LowDiskIntegrationTest {
                 await().atMost(Duration.ofSeconds(60)).until(() -> count(connector, "SELECT COUNT(*) FROM event_log") > stream.size() / 5);
                 fill(filler, 0);
                 await().atMost(Duration.ofSeconds(30)).until(() -> queueWatch.messageCount(setup.queue()) > RATE / 2);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    var liveness = get(connector, "/actuator/health/liveness");
+                    assertThat(liveness.getStatusCode().value()).as("a restart is what reopens the database").isEqualTo(503);
+                    assertThat(liveness.getBody()).contains("embeddedDatabase", "restart the connector");
+                });
                 publishing.get();
             }
             Files.delete(filler);
