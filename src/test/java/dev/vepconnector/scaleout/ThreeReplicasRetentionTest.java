@@ -14,12 +14,9 @@ import dev.vepconnector.support.CaseStream;
 import dev.vepconnector.support.ConnectorProcess;
 import dev.vepconnector.support.ConnectorTestSupport.Setup;
 import dev.vepconnector.support.FakeVep;
-import dev.vepconnector.support.TestDatabase;
+import dev.vepconnector.support.Replicas;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +39,13 @@ class ThreeReplicasRetentionTest {
     final Setup setup = Setup.unique();
     final FakeVep vep = new FakeVep();
     final WireMockServer receiver = new WireMockServer(options().dynamicPort());
-    final List<ConnectorProcess> replicas = new ArrayList<>();
-    Map<String, String> database;
+    Replicas replicas;
 
     @AfterEach
     void cleanUp() {
-        replicas.forEach(ConnectorProcess::close);
+        if (replicas != null) {
+            replicas.close();
+        }
         receiver.stop();
         vep.deleteQueue(setup.queue());
         vep.deleteExchange(setup.exchange());
@@ -59,12 +57,12 @@ class ThreeReplicasRetentionTest {
         receiver.start();
         receiver.stubFor(post(urlEqualTo("/hooks")).willReturn(aResponse().withStatus(200)));
         vep.declareExchange(setup.exchange());
-        database = TestDatabase.createPostgres("vep_retention_" + setup.queue().substring(5, 13));
+        replicas = Replicas.onNewDatabase(setup, "vep_retention_");
         Path out = setup.dataDirectory().resolve("shared-out");
         for (int r = 0; r < 3; r++) {
-            replicas.add(start(r, out));
+            start(out);
         }
-        await().atMost(Duration.ofSeconds(90)).until(() -> replicas.stream().allMatch(ConnectorProcess::isConsuming));
+        await().atMost(Duration.ofSeconds(90)).until(() -> replicas.all().stream().allMatch(ConnectorProcess::isConsuming));
 
         vep.publishAll(setup.exchange(), CaseStream.stream(PREFIX, CASES));
         for (int g = 0; g < 5; g++) {
@@ -83,14 +81,14 @@ class ThreeReplicasRetentionTest {
                 .isEqualTo("[\"" + CaseStream.caseId(PREFIX, 297) + "\"]");
 
         await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
-            assertThat(count("SELECT COUNT(*) FROM event_log")).as("events, group events").isZero();
-            assertThat(count("SELECT COUNT(*) FROM case_record")).as("record revisions").isZero();
-            assertThat(count("SELECT COUNT(*) FROM sink_delivery")).as("deliveries").isZero();
+            assertThat(replicas.count("SELECT COUNT(*) FROM event_log")).as("events, group events").isZero();
+            assertThat(replicas.count("SELECT COUNT(*) FROM case_record")).as("record revisions").isZero();
+            assertThat(replicas.count("SELECT COUNT(*) FROM sink_delivery")).as("deliveries").isZero();
         });
         assertThat(out.resolve("cases").resolve(byId + ".json")).as("erased through one replica's file sink").doesNotExist();
         assertThat(out.resolve("cases").resolve(CaseStream.caseId(PREFIX, 297) + ".json")).doesNotExist();
         assertThat(out.resolve("cases").resolve(CaseStream.caseId(PREFIX, 2) + ".json")).as("purged, not erased: the sink keeps it").exists();
-        for (ConnectorProcess replica : replicas) {
+        for (ConnectorProcess replica : replicas.all()) {
             int status = replica.http().get().uri("/api/cases/" + byId).exchange((req, response) -> response.getStatusCode().value());
             assertThat(status).isEqualTo(404);
             assertThat(replica.http().get().uri("/api/groups").retrieve().body(JsonNode.class)).as("the group state stays").hasSize(5);
@@ -101,33 +99,22 @@ class ThreeReplicasRetentionTest {
         assertThat(purged("group-events")).isEqualTo(5);
         assertThat(purged("case-records")).as("a revision per case at least").isGreaterThanOrEqualTo(CASES - 2);
         for (int r = 0; r < 3; r++) {
-            assertThat(Files.readString(setup.dataDirectory().resolve("replica-" + r + ".log"))).doesNotContain("ERROR", "deadlock");
+            assertThat(Files.readString(replicas.log(r))).doesNotContain("ERROR", "deadlock");
         }
     }
 
     /** The purged rows of a class, summed over the replicas. */
     private long purged(String dataClass) {
-        return (long) replicas.stream().flatMap(replica -> replica.http().get().uri("/actuator/prometheus").retrieve().body(String.class).lines())
+        return (long) replicas.all().stream().flatMap(replica -> replica.http().get().uri("/actuator/prometheus").retrieve().body(String.class).lines())
                 .filter(line -> line.startsWith("vep_retention_purged_total{") && line.contains("class=\"" + dataClass + "\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
-    private ConnectorProcess start(int replica, Path out) {
-        List<String> extra = new ArrayList<>(List.of("--vep.sinks.file.directory=" + out, "--vep.sinks.file.pretty=false",
+    private void start(Path out) {
+        replicas.start("--vep.sinks.file.directory=" + out, "--vep.sinks.file.pretty=false",
                 "--vep.sinks.webhook.enabled=true", "--vep.sinks.webhook.url=http://127.0.0.1:" + receiver.port() + "/hooks",
                 "--vep.retention.events=2s", "--vep.retention.group-events=2s", "--vep.retention.case-records=15s",
                 "--vep.retention.dead-letters=2s", "--vep.retention.purge-interval=200ms", "--vep.retention.batch-size=50",
-                "--logging.level.root=WARN"));
-        database.forEach((key, value) -> extra.add("--" + key + "=" + value));
-        return ConnectorProcess.start(setup.dataDirectory().resolve("replica-" + replica + ".log"),
-                setup.arguments(extra.toArray(String[]::new)));
-    }
-
-    private long count(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(database.get("spring.datasource.url"), database.get("spring.datasource.username"), "");
-             ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+                "--logging.level.root=WARN");
     }
 }

@@ -15,12 +15,9 @@ import dev.vepconnector.support.CaseStream;
 import dev.vepconnector.support.ConnectorProcess;
 import dev.vepconnector.support.ConnectorTestSupport.Setup;
 import dev.vepconnector.support.FakeVep;
-import dev.vepconnector.support.TestDatabase;
+import dev.vepconnector.support.Replicas;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,12 +43,13 @@ class ThreeReplicasTest {
     final Setup setup = Setup.unique();
     final FakeVep vep = new FakeVep();
     final WireMockServer receiver = new WireMockServer(options().dynamicPort());
-    final List<ConnectorProcess> replicas = new ArrayList<>();
-    Map<String, String> database;
+    Replicas replicas;
 
     @AfterEach
     void cleanUp() {
-        replicas.forEach(ConnectorProcess::close);
+        if (replicas != null) {
+            replicas.close();
+        }
         receiver.stop();
         vep.deleteQueue(setup.queue());
         vep.deleteExchange(setup.exchange());
@@ -63,12 +61,12 @@ class ThreeReplicasTest {
         receiver.start();
         receiver.stubFor(post(urlEqualTo("/hooks")).willReturn(aResponse().withStatus(200)));
         vep.declareExchange(setup.exchange());
-        database = TestDatabase.createPostgres("vep_replicas_" + setup.queue().substring(5, 13));
+        replicas = Replicas.onNewDatabase(setup, "vep_replicas_");
         Path out = setup.dataDirectory().resolve("shared-out");
         for (int r = 0; r < 3; r++) {
-            replicas.add(start(r, out));
+            start(out);
         }
-        await().atMost(Duration.ofSeconds(90)).until(() -> replicas.stream().allMatch(ConnectorProcess::isConsuming));
+        await().atMost(Duration.ofSeconds(90)).until(() -> replicas.all().stream().allMatch(ConnectorProcess::isConsuming));
 
         List<String[]> stream = CaseStream.stream(PREFIX, CASES);
         for (int g = 0; g < 5; g++) {
@@ -91,9 +89,9 @@ class ThreeReplicasTest {
         publishing.get();
         long afterPublish = System.nanoTime();
 
-        await().atMost(Duration.ofMinutes(3)).until(() -> count("SELECT COUNT(DISTINCT case_id) FROM sink_delivery "
+        await().atMost(Duration.ofMinutes(3)).until(() -> replicas.count("SELECT COUNT(DISTINCT case_id) FROM sink_delivery "
                 + "WHERE sink = 'webhook' AND state = 'DELIVERED'") == CASES
-                && count("SELECT COUNT(*) FROM sink_delivery WHERE state <> 'DELIVERED'") == 0);
+                && replicas.count("SELECT COUNT(*) FROM sink_delivery WHERE state <> 'DELIVERED'") == 0);
         long settledMs = (System.nanoTime() - afterPublish) / 1_000_000;
 
         List<String> wrong = new ArrayList<>();
@@ -106,10 +104,10 @@ class ThreeReplicasTest {
         }
         assertThat(wrong).isEmpty();
         // Each revision exists once, revisions of a case are 1..n, the file holds the latest.
-        assertThat(count("SELECT COUNT(*) FROM (SELECT case_id FROM case_record GROUP BY case_id HAVING MAX(revision) <> COUNT(*)) gaps"))
+        assertThat(replicas.count("SELECT COUNT(*) FROM (SELECT case_id FROM case_record GROUP BY case_id HAVING MAX(revision) <> COUNT(*)) gaps"))
                 .isZero();
-        long revisions = count("SELECT COUNT(*) FROM case_record");
-        assertThat(count("SELECT COUNT(*) FROM sink_delivery WHERE sink = 'file' AND state = 'DELIVERED'")).isEqualTo(revisions);
+        long revisions = replicas.count("SELECT COUNT(*) FROM case_record");
+        assertThat(replicas.count("SELECT COUNT(*) FROM sink_delivery WHERE sink = 'file' AND state = 'DELIVERED'")).isEqualTo(revisions);
         Map<String, Long> webhookIds = receiver.findAll(postRequestedFor(urlEqualTo("/hooks"))).stream()
                 .collect(Collectors.groupingBy(r -> r.getHeader("webhook-id"), Collectors.counting()));
         assertThat(webhookIds).hasSize((int) revisions);
@@ -126,20 +124,9 @@ class ThreeReplicasTest {
                 redelivered, settledMs);
     }
 
-    private ConnectorProcess start(int replica, Path out) {
-        List<String> extra = new ArrayList<>(List.of("--vep.sinks.file.directory=" + out, "--vep.sinks.file.pretty=false",
+    private void start(Path out) {
+        replicas.start("--vep.sinks.file.directory=" + out, "--vep.sinks.file.pretty=false",
                 "--vep.sinks.webhook.enabled=true", "--vep.sinks.webhook.url=http://127.0.0.1:" + receiver.port() + "/hooks",
-                "--vep.monitoring.refresh-interval=500ms", "--logging.level.root=WARN"));
-        database.forEach((key, value) -> extra.add("--" + key + "=" + value));
-        return ConnectorProcess.start(setup.dataDirectory().resolve("replica-" + replica + ".log"),
-                setup.arguments(extra.toArray(String[]::new)));
-    }
-
-    private long count(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(database.get("spring.datasource.url"), database.get("spring.datasource.username"), "");
-             ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+                "--vep.monitoring.refresh-interval=500ms", "--logging.level.root=WARN");
     }
 }
