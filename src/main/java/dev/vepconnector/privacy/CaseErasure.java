@@ -20,13 +20,15 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Erases cases on request (GDPR art. 17): a case's stored events, record revisions, sink deliveries and
- * dead letters, and its rejected messages, in one transaction on the shared database (so on every
+ * dead letters, its rejected messages and what other parts keep of it ({@link ErasableCaseData}: the Salesforce
+ * sink's list of unmatched cases), in one transaction on the shared database (so on every
  * replica at once); sinks that take erasure notices are told through their routes (the file sink
  * deletes its file, the webhook posts the notice). The case's id is kept, and nothing else, so its
  * events still on their way are not stored again. One audit line per erasure ({@code vep.audit}): the
@@ -43,16 +45,18 @@ public class CaseErasure {
     private final CaseRecordOutbox outbox;
     private final ErasedCases erased;
     private final Clock clock;
+    private final ObjectProvider<ErasableCaseData> otherData;
     private final Counter erasures;
     private final ObjectMapper json = new ObjectMapper();
 
     CaseErasure(JdbcTemplate jdbc, TransactionTemplate transaction, CaseRecordOutbox outbox, ErasedCases erased, Clock clock,
-                MeterRegistry registry) {
+                MeterRegistry registry, ObjectProvider<ErasableCaseData> otherData) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.outbox = outbox;
         this.erased = erased;
         this.clock = clock;
+        this.otherData = otherData;
         this.erasures = Counter.builder("vep.privacy.erasures").description("Cases erased on request").register(registry);
     }
 
@@ -94,6 +98,7 @@ public class CaseErasure {
                 jdbc.update("DELETE FROM case_state WHERE case_id = ?", caseId);
                 rejected += jdbc.update("DELETE FROM dead_letter WHERE body LIKE ? ESCAPE '!'", "%\"" + likeEscaped(jsonEscaped(caseId)) + "\"%");
                 told.addAll(outbox.erase(caseId));
+                otherData.orderedStream().forEach(data -> data.eraseCase(caseId));
                 erased.add(caseId, now);
             }
             return new Erased(caseIds, events, revisions, rejected, List.copyOf(told));
