@@ -4,9 +4,16 @@ import dev.vepconnector.startup.CannotStartException;
 import jakarta.annotation.PostConstruct;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import net.thisptr.jackson.jq.BuiltinFunctionLoader;
 import net.thisptr.jackson.jq.JsonQuery;
+import net.thisptr.jackson.jq.Scope;
 import net.thisptr.jackson.jq.Versions;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
+import org.apache.camel.language.jq.JqFunctions;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
@@ -19,9 +26,10 @@ import org.springframework.core.io.ResourceLoader;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads and compiles the mapping ({@code vep.sinks.salesforce.mapping}) at start, as camel-jq will, so
- * that a missing file or an edit jq cannot parse ends the start with the file and the line and column
- * of the mistake (camel-jq's own error quotes the whole program). Settings of the mapping's predecessor
+ * Reads and compiles the mapping ({@code vep.sinks.salesforce.mapping}) and the customer rules
+ * ({@code customer-matching.rules}) at start, as camel-jq will, so that a missing file or an edit jq cannot
+ * parse ends the start with the file and the line and column of the mistake (camel-jq's own error quotes
+ * the whole program); the rules are also tried on a record, so that rules that cannot work end it too. Settings of the mapping's predecessor
  * ({@code vep.sinks.salesforce.case-object.*}) end the start too: ignored, they would let the Case get
  * fields other than the ones the operator configured.
  */
@@ -31,6 +39,9 @@ class SalesforceMappingCheck {
 
     private static final String ACTION = "Correct the mapping, or point vep.sinks.salesforce.mapping at another one "
             + "(classpath:routes/salesforce-case.jq is the jar's).";
+
+    private static final String RULES_ACTION = "Correct the rules, or point vep.sinks.salesforce.customer-matching.rules at another "
+            + "file (classpath:routes/salesforce-customer.jq is the jar's), or switch matching off (customer-matching.enabled=false).";
 
     private static final ConfigurationPropertyName RETIRED = ConfigurationPropertyName.of("vep.sinks.salesforce.case-object");
 
@@ -54,12 +65,38 @@ class SalesforceMappingCheck {
                                 + "point vep.sinks.salesforce.mapping at it and remove the case-object settings.");
             }
         }
-        String program = read(properties.mapping());
+        compile(properties.mapping(), "The Salesforce mapping", ACTION);
+        if (properties.customerMatching().enabled()) {
+            checkCustomerRules(properties.customerMatching().rules());
+        }
+    }
+
+    private JsonQuery compile(String location, String what, String action) {
+        String program = read(location, what, action);
         try {
-            JsonQuery.compile(program, Versions.JQ_1_7);
+            return JsonQuery.compile(program, Versions.JQ_1_7);
         } catch (JsonQueryException e) {
-            throw new CannotStartException("The Salesforce mapping " + properties.mapping() + " is no jq program: " + firstLine(deepest(e)),
-                    ACTION);
+            throw new CannotStartException(what + " " + location + " is no jq program: " + firstLine(deepest(e)), action);
+        }
+    }
+
+    /**
+     * The rules file on a record with an empty visitor profile: a rule without a Contact field's name, an
+     * unknown normalise or whenNone would otherwise dead-letter every record.
+     */
+    private void checkCustomerRules(String location) {
+        JsonQuery rules = compile(location, "The Salesforce customer rules", RULES_ACTION);
+        Scope scope = Scope.newEmptyScope();
+        BuiltinFunctionLoader.getInstance().loadFunctions(Versions.JQ_1_7, scope);
+        JqFunctions.loadLocal(scope);
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> out = new ArrayList<>();
+        try {
+            rules.apply(scope, json.createObjectNode().put("schemaVersion", 1).put("caseId", "start-check").put("revision", 1)
+                    .set("visitorProfile", json.createObjectNode()), out::add);
+            CustomerRules.from(out.isEmpty() ? null : out.get(0), properties.customerMatching().phoneCountryCode());
+        } catch (JsonQueryException | IllegalArgumentException e) {
+            throw new CannotStartException("The Salesforce customer rules " + location + " do not work: " + firstLine(deepest(e)), RULES_ACTION);
         }
     }
 
@@ -67,12 +104,12 @@ class SalesforceMappingCheck {
         return source.getUnderlyingSource() instanceof PropertySource<?> properties ? properties.getName() : source;
     }
 
-    private String read(String location) {
+    private String read(String location, String what, String action) {
         Resource mapping = resources.getResource(location);
         try {
             return mapping.getContentAsString(StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new CannotStartException("The Salesforce mapping " + location + " cannot be read: " + e.getMessage(), ACTION);
+            throw new CannotStartException(what + " " + location + " cannot be read: " + e.getMessage(), action);
         }
     }
 

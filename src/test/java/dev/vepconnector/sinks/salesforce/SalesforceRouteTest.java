@@ -38,7 +38,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * The Salesforce route as the integration team reads it (routes/sink-salesforce.yaml with the jar's
  * mapping), fed from a direct endpoint instead of the delivery queue and answered by a mock instead of
  * Salesforce: what the jq mapping makes of representative records, and how Salesforce's answers end the
- * delivery (delivered, refused into the dead letters, retried, paused near the API limit).
+ * delivery (delivered, refused into the dead letters, retried, paused near the API limit). Its records have
+ * no visitor profile and short transcripts, so the route makes no lookup call; SalesforceOrgRouteTest runs
+ * the route against a fake org for customers, activities and long transcripts.
  */
 @CamelSpringBootTest
 @SpringBootTest(properties = {"vep.sinks.salesforce.enabled=true", "vep.sinks.salesforce.auth.flow=client-credentials",
@@ -118,7 +120,7 @@ class SalesforceRouteTest {
 
         JsonNode request = sentRequest();
         assertThat(request.get("allOrNone").asBoolean()).isTrue();
-        assertThat(request.get("compositeRequest")).hasSize(1);
+        assertThat(request.get("compositeRequest")).hasSize(2);
         JsonNode upsert = request.get("compositeRequest").get(0);
         assertThat(upsert.get("method").asText()).isEqualTo("PATCH");
         assertThat(upsert.get("url").asText()).isEqualTo(CASE_URL + "case%207%2FA");
@@ -132,11 +134,19 @@ class SalesforceRouteTest {
                 2026-11-23 09:23:00 UTC - Agent: Anything else?
                 2026-11-23 09:24:00 UTC - System: (title) Address change
                 """);
+        String transcript = fields.get("VEP_Transcript__c").asText();
         ((ObjectNode) fields).remove("VEP_Transcript__c");
-        assertThat(fields).isEqualTo(JSON.readTree("""
+        assertThat(fields).as("no visitor profile: no Contact to link").isEqualTo(JSON.readTree("""
                 {"Subject": "Orders", "Status": "Closed", "Reason": "Resolved", "Origin": "Chat",
                  "OwnerId": "0055g00000BoBBB", "VEP_Opportunity__c": "Checkout help", "VEP_Solution__c": "Chat offer",
                  "VEP_Case_Type__c": "Orders", "VEP_Handle_Time_Ms__c": 690003, "VEP_Revision__c": 3}"""));
+
+        JsonNode task = request.get("compositeRequest").get(1);
+        assertThat(task.get("method").asText()).isEqualTo("PATCH");
+        assertThat(task.get("url").asText()).isEqualTo("/services/data/v62.0/sobjects/Task/VEP_Interaction_Id__c/case%207%2FA%3A1");
+        assertThat(task.get("body")).isEqualTo(JSON.createObjectNode().put("Subject", "Chat: Orders").put("Status", "Completed")
+                .put("Priority", "Normal").put("ActivityDate", "2026-11-23").put("Description", transcript).put("OwnerId", "0055g00000BoBBB")
+                .put("WhatId", "@{vepCase.id}"));
     }
 
     @Test
@@ -157,24 +167,6 @@ class SalesforceRouteTest {
         assertThat(fields.has("VEP_Case_Type__c")).isFalse();
         assertThat(fields.has("VEP_Opportunity__c")).isFalse();
         assertThat(fields.get("VEP_Transcript__c").asText()).isEqualTo("(VEP sent no transcript for this case)\n");
-    }
-
-    @Test
-    void aTranscriptLongerThanALongTextAreaIsCutWithANote() throws Exception {
-        StringBuilder messages = new StringBuilder();
-        for (int i = 0; i < 1500; i++) {
-            messages.append(i == 0 ? "" : ",").append("""
-                    {"eventTime": "2026-11-23T09:16:12.000Z", "speaker": {"visitorId": "v-1"}, "messageType": "chat",
-                     "message": "%s"}""".formatted("x".repeat(100)));
-        }
-        deliver("case-long", """
-                {"schemaVersion": 1, "caseId": "case-long", "revision": 1, "closedAt": "2026-11-23T09:27:40.003Z", "outcome": "neutral",
-                 "assignments": [], "transfers": [], "transcript": {"messages": [%s]}, "transcriptMissing": false, "events": []}"""
-                .formatted(messages));
-
-        String transcript = sentRequest().get("compositeRequest").get(0).get("body").get("VEP_Transcript__c").asText();
-        assertThat(transcript).hasSize(131_072).startsWith("2026-11-23 09:16:12 UTC - Visitor: xxx")
-                .endsWith("\n(transcript cut at 131072 characters)");
     }
 
     @Test
