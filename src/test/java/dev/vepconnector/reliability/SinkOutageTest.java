@@ -67,7 +67,9 @@ class SinkOutageTest {
                 "--vep.sinks.salesforce.enabled=true", "--vep.sinks.salesforce.login-url=http://127.0.0.1:" + salesforcePort,
                 "--vep.sinks.salesforce.auth.flow=client-credentials", "--vep.sinks.salesforce.auth.client-id=app",
                 "--vep.sinks.salesforce.auth.client-secret=secret", "--vep.sinks.salesforce.retry.max-attempts=100000",
-                "--vep.sinks.salesforce.retry.max-backoff=2s"))) {
+                "--vep.sinks.salesforce.retry.max-backoff=2s",
+                // the stubbed Composite answer is one Case upsert's: no customer lookups, one upsert per revision
+                "--vep.sinks.salesforce.customer-matching.enabled=false"))) {
             await().atMost(Duration.ofSeconds(30)).until(connector::isConsuming);
             int cases = (int) ((BASELINE.toSeconds() * 2 + OUTAGE.toSeconds() + 10) * RATE / 5.5);
             List<String[]> stream = CaseStream.stream("outage-case-", cases);
