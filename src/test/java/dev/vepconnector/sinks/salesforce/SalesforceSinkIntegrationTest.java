@@ -13,6 +13,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
@@ -30,6 +31,7 @@ import java.security.KeyStore;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -42,7 +44,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The Salesforce sink against a WireMock fake of Salesforce's OAuth token endpoint and REST API: the
  * exact requests (token grants, the Composite upsert by external id, the mapped fields, the bearer
- * token) and the error paths (expired session, limits, validation errors, API usage near the limit).
+ * token) and the error paths (expired session, limits, validation errors, API usage near the limit);
+ * and, against a fake org ({@link FakeSalesforce}), a reopened case from VEP's events to its Case, Contact
+ * and Tasks, the unmatched list through the API, and the API calls per record.
  */
 class SalesforceSinkIntegrationTest {
 
@@ -53,6 +57,7 @@ class SalesforceSinkIntegrationTest {
     final Setup setup = Setup.unique();
     final FakeVep vep = new FakeVep();
     final WireMockServer salesforce = new WireMockServer(options().dynamicPort());
+    FakeSalesforce org;
     RunningConnector connector;
 
     @BeforeEach
@@ -67,6 +72,9 @@ class SalesforceSinkIntegrationTest {
             connector.close();
         }
         salesforce.stop();
+        if (org != null) {
+            org.close();
+        }
         vep.deleteQueue(setup.queue());
         vep.deleteExchange(setup.exchange());
         vep.close();
@@ -100,7 +108,11 @@ class SalesforceSinkIntegrationTest {
         assertThat(fields.has("Subject")).as("no case type known: left out, not blanked").isFalse();
         assertThat(fields.get("VEP_Transcript__c").asText()).contains("Visitor: Hi, where is my parcel?",
                 "Agent Ada Berg: It arrives tomorrow", "(co-browsing) https://shop.example/track");
-        assertThat(request.get("compositeRequest")).hasSize(1);
+        JsonNode task = request.get("compositeRequest").get(1);
+        assertThat(task.get("url").asText()).isEqualTo("/services/data/v62.0/sobjects/Task/VEP_Interaction_Id__c/sf-case-1%3A1");
+        assertThat(task.get("body").get("WhatId").asText()).isEqualTo("@{vepCase.id}");
+        assertThat(request.get("compositeRequest")).as("the Case and its conversation's Task").hasSize(2);
+        assertThat(salesforce.findAll(postRequestedFor(urlEqualTo(COMPOSITE)))).as("no visitor profile: nothing to look up").hasSize(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> metric("vep_sink_delivered_total") == 1.0);
     }
 
@@ -174,7 +186,7 @@ class SalesforceSinkIntegrationTest {
         start(clientCredentials("--vep.sinks.salesforce.mapping=classpath:routes/salesforce-case-transcript-record.jq"));
         publishCase("sf-related-1", "unresolved");
         JsonNode requests = JSON.readTree(awaitComposites(1).get(0).getBodyAsString()).get("compositeRequest");
-        assertThat(requests).hasSize(2);
+        assertThat(requests).as("the Case, its transcript record, the conversation's Task").hasSize(3);
         assertThat(requests.get(0).get("body").has("VEP_Transcript__c")).isFalse();
         assertThat(requests.get(0).get("body").get("Status").asText()).isEqualTo("Escalated");
         JsonNode transcript = requests.get(1);
@@ -210,6 +222,167 @@ class SalesforceSinkIntegrationTest {
         assertThatThrownBy(() -> start(clientCredentials("--vep.sinks.salesforce.case-object.fields.Subject=caseType.name")))
                 .hasRootCauseInstanceOf(CannotStartException.class).rootCause()
                 .hasMessageStartingWith("vep.sinks.salesforce.case-object.* is set").hasMessageContaining("vep.sinks.salesforce.mapping");
+    }
+
+
+    // --- against a fake org: customers, activities, every conversation ----------------------------
+
+    @Test
+    void aReopenedCaseGivesSalesforceBothConversationsWithATaskEachAndIsLinkedOnceAnAdminMergedTheDuplicateContacts() throws Exception {
+        org = new FakeSalesforce();
+        String kept = org.add("Contact", Map.of("LastName", "Berg", "Email", "ada@example.com"));
+        String duplicate = org.add("Contact", Map.of("LastName", "Berg", "Email", "Ada@Example.com"));
+        start(clientCredentials("--vep.sinks.salesforce.login-url=" + org.url()));
+        publishConfiguredAgent();
+        vep.publish(setup.exchange(), "case.visitorProfile", """
+                {"eventTime": "2026-11-23T08:59:00.000Z", "caseId": "sf-reopened", "profile": {"email": "ada@example.com"}}""");
+        publishConversation("sf-reopened", "2026-11-23T09:00:00.000Z", "2026-11-23T09:10:00.000Z", "Where is my parcel?", "It arrives tomorrow");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> revisionIn(org, "sf-reopened") == 1);
+        ObjectNode firstClose = org.record("Case", "VEP_Case_Id__c", "sf-reopened").orElseThrow();
+        assertThat(firstClose.has("ContactId")).as("two Contacts have the e-mail").isFalse();
+        List<Map<String, Object>> unmatched = unmatched();
+        assertThat(unmatched).hasSize(1);
+        assertThat(unmatched.get(0)).containsEntry("caseId", "sf-reopened").containsEntry("outcome", "several")
+                .containsEntry("matchedBy", "Email").containsEntry("salesforceCaseId", firstClose.get("Id").asText());
+        assertThat(unmatched.get(0).get("candidates")).asList().containsExactlyInAnyOrder(kept, duplicate);
+
+        org.delete("Contact", duplicate); // the admin merges the two
+        publishConversation("sf-reopened", "2026-11-23T10:00:00.000Z", "2026-11-23T10:20:00.000Z", "It did not arrive", "I am sending a new one");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> revisionIn(org, "sf-reopened") == 2);
+        ObjectNode theCase = org.record("Case", "VEP_Case_Id__c", "sf-reopened").orElseThrow();
+        assertThat(theCase.get("ContactId").asText()).isEqualTo(kept);
+        assertThat(theCase.get("VEP_Transcript__c").asText()).isEqualTo("""
+                --- Conversation 1 ---
+                2026-11-23 09:00:05 UTC - Visitor: Where is my parcel?
+                2026-11-23 09:00:20 UTC - Agent Ada Berg: It arrives tomorrow
+                --- Conversation 2 ---
+                2026-11-23 10:00:05 UTC - Visitor: It did not arrive
+                2026-11-23 10:00:20 UTC - Agent Ada Berg: I am sending a new one
+                """);
+        List<ObjectNode> tasks = org.records("Task");
+        assertThat(tasks).extracting(t -> t.get("VEP_Interaction_Id__c").asText()).containsExactly("sf-reopened:1", "sf-reopened:2");
+        assertThat(tasks).allSatisfy(t -> {
+            assertThat(t.get("WhoId").asText()).isEqualTo(kept);
+            assertThat(t.get("WhatId").asText()).isEqualTo(theCase.get("Id").asText());
+            assertThat(t.get("Status").asText()).isEqualTo("Completed");
+            assertThat(t.get("OwnerId").asText()).isEqualTo("0055g00000AbCdE");
+        });
+        assertThat(tasks.get(0).get("Description").asText()).contains("Where is my parcel?").doesNotContain("did not arrive");
+        assertThat(tasks.get(1).get("Description").asText()).contains("It did not arrive").doesNotContain("parcel?");
+        assertThat(tasks.get(1).get("Subject").asText()).isEqualTo("Chat: VEP case (conversation 2)");
+        assertThat(unmatched()).as("linked by revision 2").isEmpty();
+        assertThat(metric("vep_salesforce_customer_matches_total", "outcome=\"several\"")).isEqualTo(1.0);
+        assertThat(metric("vep_salesforce_customer_matches_total", "outcome=\"one\"")).isEqualTo(1.0);
+    }
+
+    @Test
+    void anErasedCaseLeavesTheUnmatchedList() throws Exception {
+        org = new FakeSalesforce();
+        start(clientCredentials("--vep.sinks.salesforce.login-url=" + org.url()));
+        vep.publish(setup.exchange(), "case.visitorProfile", """
+                {"eventTime": "2026-11-23T08:59:00.000Z", "caseId": "sf-unknown", "profile": {"email": "unknown@example.com"}}""");
+        publishConversation("sf-unknown", "2026-11-23T09:00:00.000Z", "2026-11-23T09:10:00.000Z", "Hello", "Hi");
+        await().atMost(Duration.ofSeconds(30)).until(() -> unmatched().size() == 1);
+        assertThat(unmatched().get(0)).containsEntry("outcome", "none");
+
+        connector.http().delete().uri("/api/cases/sf-unknown").retrieve().toBodilessEntity();
+
+        assertThat(unmatched()).isEmpty();
+    }
+
+    @Test
+    void apiCallsPerRecordBeforeAndAfterCustomerMatching() throws Exception {
+        org = new FakeSalesforce();
+        org.add("Contact", Map.of("LastName", "Berg", "Email", "known@example.com"));
+        int records = 10;
+        // before: the sink as it was, no lookups (what customer-matching.enabled=false still does)
+        start(clientCredentials("--vep.sinks.salesforce.login-url=" + org.url(), "--vep.sinks.salesforce.customer-matching.enabled=false"));
+        for (int i = 0; i < records; i++) {
+            publishVisitor("before-" + i, i % 2 == 0 ? "known@example.com" : "new-" + i + "@example.com");
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> org.deliveries().size() == records);
+        int callsBefore = org.apiCalls();
+        int tokensBefore = org.tokenRequests().size();
+        connector.close();
+
+        org.reset();
+        org.add("Contact", Map.of("LastName", "Berg", "Email", "known@example.com"));
+        start(clientCredentials("--vep.sinks.salesforce.login-url=" + org.url()));
+        for (int i = 0; i < records; i++) {
+            publishVisitor("after-" + i, i % 2 == 0 ? "known@example.com" : "new-" + i + "@example.com");
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> org.deliveries().size() == records);
+        int callsWithProfile = org.apiCalls();
+        for (int i = 0; i < records; i++) {
+            publishCase("anonymous-" + i, "positive");
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> org.deliveries().size() == 2 * records);
+        int callsAnonymous = org.apiCalls() - callsWithProfile;
+        publishLongConversation("long-1", "known@example.com", 1500);
+        await().atMost(Duration.ofSeconds(60)).until(() -> org.deliveries().size() == 2 * records + 1);
+        int callsLong = org.apiCalls() - callsWithProfile - callsAnonymous;
+        int tokensAfter = org.tokenRequests().size();
+
+        assertThat(callsBefore).as("before: one Composite call per record").isEqualTo(records);
+        assertThat(callsWithProfile).as("a visitor with an e-mail: one lookup call, one Composite call").isEqualTo(2 * records);
+        assertThat(callsAnonymous).as("nothing to look up: one Composite call").isEqualTo(records);
+        assertThat(callsLong).as("the Contact query and the file check share the lookup call").isEqualTo(2);
+        assertThat(org.lookups().get(org.lookups().size() - 1).get("compositeRequest")).hasSize(2);
+        assertThat(tokensBefore).isEqualTo(1);
+        assertThat(tokensAfter).isEqualTo(1);
+        System.out.printf("[figures] Salesforce API calls per record: before %.1f (one Composite call); after, a visitor with an e-mail or "
+                        + "phone %.1f (one lookup Composite of SOQL queries + one Composite call), an anonymous visitor %.1f, a transcript over its "
+                        + "field %.1f (the file check shares the lookup); OAuth: %d token request per connector start, before and after%n",
+                (double) callsBefore / records, (double) callsWithProfile / records, (double) callsAnonymous / records, (double) callsLong,
+                tokensAfter);
+    }
+
+    private int revisionIn(FakeSalesforce org, String caseId) {
+        return org.record("Case", "VEP_Case_Id__c", caseId).map(c -> c.path("VEP_Revision__c").asInt()).orElse(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> unmatched() {
+        return connector.http().get().uri("/api/sinks/salesforce/unmatched").retrieve().body(List.class);
+    }
+
+    /** One time the case is open: opened by Ada, two messages, closed as unresolved (so it can be reopened), its transcript. */
+    private void publishConversation(String caseId, String openedAt, String closedAt, String visitorSays, String agentSays) throws Exception {
+        Instant opened = Instant.parse(openedAt);
+        vep.publish(setup.exchange(), "case.opened", """
+                {"eventTime": "%s", "caseId": "%s", "agentId": "agent-ada", "groupId": "g"}""".formatted(openedAt, caseId));
+        vep.publish(setup.exchange(), "case.closed", """
+                {"eventTime": "%s", "caseId": "%s", "outcome": "unresolved"}""".formatted(closedAt, caseId));
+        vep.publish(setup.exchange(), "case.transcriptClosed", """
+                {"eventTime": "%s", "caseId": "%s", "transcript": {"messages": [
+                  {"eventTime": "%s", "speaker": {"visitorId": "v-1"}, "messageType": "chat", "message": "%s"},
+                  {"eventTime": "%s", "speaker": {"agentId": {"id": "agent-ada"}}, "messageType": "chat", "message": "%s"}]}}"""
+                .formatted(Instant.parse(closedAt).plusSeconds(1), caseId, opened.plusSeconds(5), visitorSays, opened.plusSeconds(20), agentSays));
+    }
+
+    private void publishVisitor(String caseId, String email) throws Exception {
+        vep.publish(setup.exchange(), "case.visitorProfile", """
+                {"eventTime": "2026-11-23T08:59:00.000Z", "caseId": "%s", "profile": {"email": "%s"}}""".formatted(caseId, email));
+        publishCase(caseId, "positive");
+    }
+
+    private void publishLongConversation(String caseId, String email, int messages) throws Exception {
+        vep.publish(setup.exchange(), "case.visitorProfile", """
+                {"eventTime": "2026-11-23T08:59:00.000Z", "caseId": "%s", "profile": {"email": "%s"}}""".formatted(caseId, email));
+        vep.publish(setup.exchange(), "case.opened", """
+                {"eventTime": "2026-11-23T09:00:00.000Z", "caseId": "%s", "agentId": "agent-ada", "groupId": "g"}""".formatted(caseId));
+        vep.publish(setup.exchange(), "case.closed", """
+                {"eventTime": "2026-11-23T11:00:00.000Z", "caseId": "%s", "outcome": "positive"}""".formatted(caseId));
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < messages; i++) {
+            list.append(i == 0 ? "" : ",").append("""
+                    {"eventTime": "%s", "speaker": {"visitorId": "v-1"}, "messageType": "chat", "message": "message %04d %s"}"""
+                    .formatted(Instant.parse("2026-11-23T09:00:00Z").plusSeconds(i + 1), i, "x".repeat(90)));
+        }
+        vep.publish(setup.exchange(), "case.transcriptClosed", """
+                {"eventTime": "2026-11-23T11:00:01.000Z", "caseId": "%s", "transcript": {"messages": [%s]}}""".formatted(caseId, list));
     }
 
     // --- helpers -------------------------------------------------------------------------------
@@ -304,8 +477,12 @@ class SalesforceSinkIntegrationTest {
     }
 
     private double metric(String name) {
+        return metric(name, "sink=\"salesforce\"");
+    }
+
+    private double metric(String name, String label) {
         String text = connector.management().get().uri("/actuator/prometheus").retrieve().body(String.class);
-        return text.lines().filter(l -> l.startsWith(name + "{") && l.contains("sink=\"salesforce\""))
+        return text.lines().filter(l -> l.startsWith(name + "{") && l.contains(label))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
