@@ -218,6 +218,15 @@ class SalesforceSinkIntegrationTest {
     }
 
     @Test
+    void customerRulesThatCannotWorkEndTheStartSayingWhy() throws Exception {
+        Path rules = setup.dataDirectory().resolve("salesforce-customer.jq");
+        Files.writeString(rules, "{rules: [{field: \"Contact.Email\", value: .visitorProfile.email}], whenNone: \"leave\"}\n");
+        assertThatThrownBy(() -> start(clientCredentials("--vep.sinks.salesforce.customer-matching.rules=file:" + rules)))
+                .hasRootCauseInstanceOf(CannotStartException.class).rootCause()
+                .hasMessageStartingWith("The Salesforce customer rules file:" + rules + " do not work: a customer rule's field is \"Contact.Email\"");
+    }
+
+    @Test
     void aFormerCaseObjectSettingEndsTheStartSayingWhereTheFieldsGoNow() {
         assertThatThrownBy(() -> start(clientCredentials("--vep.sinks.salesforce.case-object.fields.Subject=caseType.name")))
                 .hasRootCauseInstanceOf(CannotStartException.class).rootCause()
