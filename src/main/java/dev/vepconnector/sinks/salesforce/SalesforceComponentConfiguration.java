@@ -42,7 +42,9 @@ class SalesforceComponentConfiguration {
             component.setUserName(auth.username());
             component.setKeystore(keystore(auth));
         }
-        log.info("Salesforce sink: {} flow at {}, mapping {}", auth.flow(), properties.loginUrl(), properties.mapping());
+        log.info("Salesforce sink: {} flow at {}, mapping {}, customer matching {}, activities {}", auth.flow(), properties.loginUrl(),
+                properties.mapping(), properties.customerMatching().enabled() ? properties.customerMatching().rules() : "off",
+                properties.activityEnabled() ? "on" : "off");
         return component;
     }
 
