@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.StreamSupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -446,10 +445,5 @@ class SalesforceOrgRouteTest {
                  "events": [{"type": "case.opened", "eventTime": "2026-11-23T09:16:00.000Z"}, %s]}"""
                 .formatted(caseId, revision, reopened ? "2026-11-23T11:30:00.000Z" : "2026-11-23T10:59:00.000Z", JSON.writeValueAsString(list),
                         closes);
-    }
-
-    @SuppressWarnings("unused")
-    private static List<JsonNode> list(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).toList();
     }
 }
