@@ -4,6 +4,7 @@ import dev.vepconnector.storage.StorageDurability;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -105,20 +106,23 @@ public class SinkDeliveryStore {
         jdbc.update("DELETE FROM sink_delivery WHERE sink = ? AND case_id = ?", sink, caseId);
     }
 
+    /** Deliveries of records as they are emitted. */
+    private static final String LIVE = "backfill_id IS NULL";
+    /** Deliveries a backfill queued, but those a bulk job holds (the sink's bulk route delivers them). */
+    private static final String BACKFILLED = "backfill_id IS NOT NULL AND bulk_job_id IS NULL";
+
     /**
      * Takes up to {@code limit} due deliveries of the sink for this owner until the lease ends. A
      * revision is only taken when no earlier revision of its case is still pending, so a sink gets a
-     * case's revisions in order. Call in a transaction.
+     * case's revisions in order. Live deliveries come first and a backfill's fill the rest of the claim, so
+     * a large backfill does not hold up the records emitted meanwhile. Call in a transaction.
      */
     List<Claimed> claim(String sink, String owner, Instant now, Instant leaseUntil, int limit) {
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-        List<Candidate> due = jdbc.query("""
-                        SELECT id, case_id, revision FROM sink_delivery
-                        WHERE sink = ? AND state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-                        ORDER BY id LIMIT ? FOR UPDATE""" + skipLocked,
-                (rs, n) -> new Candidate(rs.getLong(1), rs.getString(2), rs.getInt(3)), sink, at, at, limit * 4);
-        // Room for candidates that must wait for an earlier revision of their case.
-        List<Long> ids = inRevisionOrder(sink, due).stream().limit(limit).toList();
+        List<Long> ids = new ArrayList<>(due(sink, at, LIVE, limit));
+        if (ids.size() < limit) {
+            ids.addAll(due(sink, at, BACKFILLED, limit - ids.size()));
+        }
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -130,13 +134,27 @@ public class SinkDeliveryStore {
             args[i + 2] = ids.get(i);
         }
         jdbc.update("UPDATE sink_delivery SET lease_owner = ?, lease_until = ? WHERE id IN (" + in + ")", args);
-        return jdbc.query("""
+        List<Claimed> claimed = jdbc.query("""
                         SELECT d.id, d.case_id, d.revision, d.attempts, r.record, d.created_at, d.erasure
                         FROM sink_delivery d LEFT JOIN case_record r ON r.case_id = d.case_id AND r.revision = d.revision
-                        WHERE d.id IN (""" + in + ") ORDER BY d.id",
+                        WHERE d.id IN (""" + in + ")",
                 (rs, n) -> new Claimed(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
                         rs.getObject(6, OffsetDateTime.class).toInstant(), rs.getBoolean(7)),
                 ids.toArray());
+        // Delivered in the order claimed: the live ones first.
+        claimed.sort(java.util.Comparator.comparingInt(delivery -> ids.indexOf(delivery.id())));
+        return claimed;
+    }
+
+    /** Up to {@code limit} ids of due deliveries of the lane ({@link #LIVE} or {@link #BACKFILLED}) that may go now. */
+    private List<Long> due(String sink, OffsetDateTime at, String lane, int limit) {
+        List<Candidate> due = jdbc.query("""
+                        SELECT id, case_id, revision FROM sink_delivery
+                        WHERE sink = ? AND state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+                        AND\s""" + lane + " ORDER BY id LIMIT ? FOR UPDATE" + skipLocked,
+                (rs, n) -> new Candidate(rs.getLong(1), rs.getString(2), rs.getInt(3)), sink, at, at, limit * 4);
+        // Room for candidates that must wait for an earlier revision of their case.
+        return inRevisionOrder(sink, due).stream().limit(limit).toList();
     }
 
     private record Candidate(long id, String caseId, int revision) {
