@@ -290,9 +290,9 @@ public class SinkBackfills {
                     return backfill;
                 }));
         finished.flatMap(backfill -> store.find(backfill.id())).ifPresent(done -> log.info(
-                "Backfill {} of sink {} finished after {}: {} records queued, {} delivered, {} dead letters, {} already on their way",
-                done.id(), done.sink(), Duration.between(done.startedAt(), now).withNanos(0), done.queued(), done.delivered(), done.dead(),
-                done.alreadyPending()));
+                "Backfill {} of sink {} finished in {} s: {} records queued, {} delivered, {} dead letters, {} already on their way",
+                done.id(), done.sink(), String.format(Locale.ROOT, "%.1f", Duration.between(done.startedAt(), now).toMillis() / 1000.0),
+                done.queued(), done.delivered(), done.dead(), done.alreadyPending()));
     }
 
     private Optional<BulkBackfillRoute> bulkRoute(String sink) {
