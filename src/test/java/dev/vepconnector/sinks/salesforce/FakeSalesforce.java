@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  * others, which answer PROCESSING_HALTED), references between subrequests ({@code @{vepCase.id}}), upserts
  * by external id (created once, updated after), SOQL queries ({@code =}, {@code IN}, {@code LIKE}, OR,
  * ORDER BY, LIMIT) answered from the records it holds, field lengths (STRING_TOO_LONG), unique external ids
- * (DUPLICATE_VALUE), required fields, a Lead's Task with a WhatId refused, and {@code Sforce-Limit-Info}.
+ * (DUPLICATE_VALUE), required fields, a Lead's Task with a WhatId refused, {@code Sforce-Limit-Info}, and Bulk API 2.0
+ * ingest jobs ({@link FakeBulkApi}).
  * What it holds is what a CRM admin would see in the org: tests assert on it and on the requests.
  */
 final class FakeSalesforce implements AutoCloseable {
@@ -57,7 +58,8 @@ final class FakeSalesforce implements AutoCloseable {
     private static final Map<String, List<String>> REQUIRED = Map.of("Contact", List.of("LastName"), "Lead", List.of("LastName", "Company"),
             "ContentVersion", List.of("Title", "PathOnClient", "VersionData"));
 
-    private final WireMockServer server = new WireMockServer(options().dynamicPort().extensions(new CompositeApi()));
+    private final FakeBulkApi bulk = new FakeBulkApi(this);
+    private final WireMockServer server = new WireMockServer(options().dynamicPort().extensions(new CompositeApi(), bulk));
     private final Map<String, Integer> fieldLengths = new HashMap<>();
     private final Map<String, Set<String>> fieldsOf = new HashMap<>();
     private Org org = new Org();
@@ -90,6 +92,31 @@ final class FakeSalesforce implements AutoCloseable {
                 {"access_token": "fake-token", "instance_url": "%s", "id": "%s/id/00D000000000001/005000000000001",
                  "token_type": "Bearer", "issued_at": "1764000000000", "signature": "c2lnbmF0dXJl"}""".formatted(url(), url()))));
         server.stubFor(post(urlEqualTo(COMPOSITE)).willReturn(aResponse().withTransformers(CompositeApi.NAME)));
+        bulk.reset(server);
+    }
+
+    /** The org's Bulk API 2.0 ingest jobs. */
+    FakeBulkApi bulk() {
+        return bulk;
+    }
+
+    /** A Bulk API row's outcome: the record's id and whether it was created, or the error as the Bulk API writes it. */
+    record BulkRow(String id, boolean created, String error) {
+    }
+
+    /** A Bulk API job's row upserting a record by an external id, with the org's checks; the org counts no call for it. */
+    synchronized BulkRow bulkUpsert(String object, String externalIdField, String value, ObjectNode fields) {
+        try {
+            JsonNode answer = org.upsert(object, externalIdField, value, fields).body();
+            return new BulkRow(answer.path("id").asText(), answer.path("created").asBoolean(), null);
+        } catch (Refused refused) {
+            return new BulkRow("", false, refused.code + ":" + refused.getMessage() + ":" + String.join(",", refused.fields) + " --");
+        }
+    }
+
+    /** A REST API call the org counts (the Bulk API's). */
+    synchronized int countApiCall() {
+        return ++apiCalls;
     }
 
     /** An admin made the field this long (Text, Long Text Area). */
