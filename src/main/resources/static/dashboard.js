@@ -115,7 +115,21 @@
       fillTable('#sinks', '#no-sinks', sinks, s => [[s.name], [s.delivered, 'num'], [s.pending, 'num'], [s.deadLetters, 'num'],
         [s.lastError ? time(s.lastErrorAt) + ' ' + s.lastError : '–', s.lastError ? 'error' : '']]);
       document.getElementById('dead-letters').textContent = deadLetters.count;
+      await refreshBackfills(sinks);
     } catch (e) { /* shown as stale until the next poll */ }
+  }
+
+  function day(iso) {
+    return iso ? new Date(iso).toLocaleString() : '–';
+  }
+
+  // The latest backfills of every enabled sink, newest first: running ones show their progress.
+  async function refreshBackfills(sinks) {
+    const lists = await Promise.all(sinks.map(s => getJson('api/sinks/' + encodeURIComponent(s.name) + '/backfills?limit=5')));
+    const backfills = lists.flat().sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, 10);
+    fillTable('#backfills', '#no-backfills', backfills, b => [[b.sink + (b.mode === 'bulk' ? ' (bulk)' : '')],
+      [day(b.from) + ' – ' + day(b.to)], [b.state, b.state === 'finished' ? '' : 'running'], [b.queued, 'num'],
+      [b.delivered, 'num'], [b.dead, 'num' + (b.dead > 0 ? ' error' : '')], [time(b.startedAt)], [time(b.finishedAt)]]);
   }
 
   function connect() {
