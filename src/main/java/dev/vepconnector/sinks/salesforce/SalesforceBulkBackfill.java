@@ -37,8 +37,12 @@ public class SalesforceBulkBackfill implements BulkBackfillRoute {
     static final String SINK = "salesforce";
     /** The header camel-salesforce's bulk2 operations read the job id from. */
     static final String JOB_ID = "jobId";
-    /** Stored record characters per job: a job's CSV, smaller than its records, stays well within Salesforce's 150 MB. */
-    private static final long JOB_CHARACTERS = 64L * 1024 * 1024;
+    /**
+     * Stored record characters per job, at most: a job's CSV, smaller than its records, stays far within Salesforce's
+     * 150 MB per upload, and a job's records, mapped requests and CSV, all in memory while it is uploaded, within
+     * a modest heap (about 100 MB at worst, for a job of long transcripts).
+     */
+    private static final long JOB_CHARACTERS = 16L * 1000 * 1000;
     private static final List<String> ROUTES = List.of("salesforce-bulk-backfill-upload", "salesforce-bulk-backfill-results");
 
     private final SinkBulkJobs jobs;

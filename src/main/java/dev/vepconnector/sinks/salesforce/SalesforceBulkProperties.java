@@ -15,8 +15,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param bulkBackfillAbove a backfill of more cases than this goes as Bulk API upsert jobs of the Cases instead of a
  *                          Composite call per record (0: every backfill)
- * @param bulkJobSize       records per Bulk API job (a job also stops at 64 million characters of stored records,
- *                          well within the 150 MB Salesforce takes per upload)
+ * @param bulkJobSize       records per Bulk API job (a job also stops at 16 million characters of stored records:
+ *                          far within the 150 MB Salesforce takes per upload, and within memory while it is uploaded)
  * @param bulkPollInterval  how often a job Salesforce works on is looked at, and how often each replica looks for a
  *                          job to upload
  */
