@@ -155,9 +155,9 @@ public class SinkBackfills {
         }
     }
 
-    /** What one batch did. */
-    private record Batch(String sink, int queued, boolean more, long alreadyPending) {
-        static final Batch NONE = new Batch(null, 0, false, 0);
+    /** What one batch did: how many it queued for the sink, and whether there is more to queue. */
+    private record Batch(String sink, int queued, boolean more) {
+        static final Batch NONE = new Batch(null, 0, false);
     }
 
     /** Queues one batch of the backfill in its own transaction; false when nothing is left (or another replica has it now). */
@@ -187,7 +187,7 @@ public class SinkBackfills {
             store.queued(backfill.id(), plan.alreadyPending(), now);
             jobs.filling(backfill.id()).ifPresent(job -> closeJob(job, now));
         }
-        return new Batch(backfill.sink(), queued.size(), more, plan.alreadyPending());
+        return new Batch(backfill.sink(), queued.size(), more);
     }
 
     /** A case's latest revision to queue ({@code again}: the sink had it, delivered or dead-lettered), and its record's size. */

@@ -127,8 +127,11 @@ public class SinkBulkJobs {
         return dead;
     }
 
-    /** The job is over at the peer ({@code outcome} says how): what it did not settle goes record by record. */
-    public void finished(long id, String outcome) {
+    /**
+     * The job is over at the peer ({@code outcome} says how; {@code complete}: as planned, rather than failed or
+     * aborted): what it did not settle goes record by record.
+     */
+    public void finished(long id, String outcome, boolean complete) {
         BulkJob job = job(id);
         int released = transaction.execute(status -> {
             int rest = store.release(id);
@@ -136,8 +139,13 @@ public class SinkBulkJobs {
             return rest;
         });
         sinks.wake(List.of(job.sink()));
-        log.info("Bulk job {} of backfill {} (sink {}, {} at the peer) {}: {} records settled, {} left to the sink's route", id,
-                job.backfillId(), job.sink(), job.remoteId(), outcome, job.records() - released, released);
+        String line = "Bulk job {} of backfill {} (sink {}, {} at the peer) {}: {} records settled, {} left to the sink's route";
+        Object[] values = {id, job.backfillId(), job.sink(), job.remoteId(), outcome, job.records() - released, released};
+        if (complete) {
+            log.info(line, values);
+        } else {
+            log.warn(line, values);
+        }
     }
 
     /** The peer's job was left open by an upload that did not complete, and is aborted: the job is uploaded anew. */

@@ -15,6 +15,7 @@ import org.apache.camel.Header;
 import org.apache.camel.Variable;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.ContentTypeEnum;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.Job;
+import org.apache.camel.component.salesforce.api.dto.bulkv2.JobStateEnum;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.LineEndingEnum;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.OperationEnum;
 import org.slf4j.Logger;
@@ -147,7 +148,7 @@ public class SalesforceBulkBackfill implements BulkBackfillRoute {
     public void finished(@Variable("bulkJob") Job job, @Header(SinkBulkJobs.JOB_HEADER) long id) {
         String outcome = job.getState() + " (" + job.getNumberRecordsProcessed() + " processed, " + job.getNumberRecordsFailed()
                 + " failed" + (job.getErrorMessage() == null ? "" : ": " + job.getErrorMessage()) + ")";
-        jobs.finished(id, outcome);
+        jobs.finished(id, outcome, job.getState() == JobStateEnum.JOB_COMPLETE);
     }
 
     /** The job's upload never completed (its replica stopped): Salesforce's job is aborted, and the job uploaded anew. */
