@@ -1,5 +1,6 @@
 package dev.vepconnector.sinks.salesforce;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vepconnector.sinks.BulkBackfillRoute;
 import dev.vepconnector.sinks.SinkBulkJobs;
 import dev.vepconnector.sinks.SinkBulkJobs.JobRecord;
@@ -49,12 +50,19 @@ public class SalesforceBulkBackfill implements BulkBackfillRoute {
     private final SinkBulkJobs jobs;
     private final SalesforceBulkProperties properties;
     private final SalesforceBulkCsv csv;
+    private final SalesforceTranscript transcript;
+    private final int transcriptFieldLength;
+    private final ObjectMapper json;
     private final CamelContext camel;
 
-    SalesforceBulkBackfill(SinkBulkJobs jobs, SalesforceBulkProperties properties, SalesforceBulkCsv csv, CamelContext camel) {
+    SalesforceBulkBackfill(SinkBulkJobs jobs, SalesforceBulkProperties properties, SalesforceBulkCsv csv, SalesforceTranscript transcript,
+                           SalesforceSinkProperties sink, ObjectMapper json, CamelContext camel) {
         this.jobs = jobs;
         this.properties = properties;
         this.csv = csv;
+        this.transcript = transcript;
+        this.transcriptFieldLength = sink.transcript().fieldLength();
+        this.json = json;
         this.camel = camel;
     }
 
@@ -92,6 +100,14 @@ public class SalesforceBulkBackfill implements BulkBackfillRoute {
         }
         exchange.getMessage().setHeader(SinkBulkJobs.JOB_HEADER, job.get().id());
         return job.get().records().stream().map(JobRecord::record).toList();
+    }
+
+    /**
+     * Whether the record's transcript is longer than its field: the Composite path attaches it whole as a file
+     * (and the Case's text says so), which a Bulk job cannot, so such a record goes by the Composite path.
+     */
+    public boolean cutForItsField(String record) throws IOException {
+        return json.readTree(transcript.file(record, transcriptFieldLength)).path("attach").asBoolean();
     }
 
     /** The Bulk API job to create: an upsert of Case by VEP_Case_Id__c from CSV, lines ending in LF. */

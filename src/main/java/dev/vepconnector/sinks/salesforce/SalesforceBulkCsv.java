@@ -49,11 +49,14 @@ public class SalesforceBulkCsv {
     public String rows(List<?> mappedRequests) throws IOException, RejectedDeliveryException {
         List<Map<String, String>> rows = new ArrayList<>();
         for (Object request : mappedRequests) {
-            caseRow(json.readTree(String.valueOf(request))).ifPresent(rows::add);
+            // blank: a record the route leaves to the Composite path
+            if (request != null && !request.toString().isBlank()) {
+                caseRow(json.readTree(request.toString())).ifPresent(rows::add);
+            }
         }
         if (rows.isEmpty()) {
-            throw new RejectedDeliveryException("the mapping gave no Case subrequest (referenceId \"" + CASE_REFERENCE + "\", url .../"
-                    + CASE_URL + "<caseId>) to upload in bulk");
+            throw new RejectedDeliveryException("no record of the job can go in bulk: the mapping gave no Case subrequest (referenceId \""
+                    + CASE_REFERENCE + "\", url ..." + CASE_URL + "<caseId>), or every transcript needs a file");
         }
         Set<String> columns = new LinkedHashSet<>(List.of(EXTERNAL_ID));
         rows.forEach(row -> columns.addAll(row.keySet()));

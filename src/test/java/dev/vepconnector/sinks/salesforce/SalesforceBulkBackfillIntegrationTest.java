@@ -32,6 +32,7 @@ import org.springframework.http.MediaType;
 class SalesforceBulkBackfillIntegrationTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String CASE_URL = "/services/data/v62.0/sobjects/Case/VEP_Case_Id__c/";
 
     final Setup setup = Setup.unique();
     final FakeVep vep = new FakeVep();
@@ -56,7 +57,7 @@ class SalesforceBulkBackfillIntegrationTest {
 
     @Test
     void aLargeBackfillIsOneBulkUpsertJobOfTheMappedCasesAndTheRowSalesforceRefusesIsADeadLetterReplayedByComposite() throws Exception {
-        start("--vep.sinks.salesforce.bulk-backfill-above=5");
+        start("--vep.sinks.salesforce.bulk-backfill-above=5", "--vep.sinks.salesforce.transcript.field-length=1000");
         for (int i = 0; i < 3; i++) {
             publishCase("bulk-" + i, i);
         }
@@ -84,7 +85,10 @@ class SalesforceBulkBackfillIntegrationTest {
         assertThat(finished.get("queued").asLong()).isEqualTo(12);
         assertThat(finished.get("delivered").asLong()).isEqualTo(11);
         assertThat(finished.get("dead").asLong()).isEqualTo(1);
-        assertThat(composites()).as("no Composite call for the bulk backfill").hasSize(15);
+        assertThat(composites()).as("one Composite call, for the transcript over its field").hasSize(16);
+        assertThat(composites().get(15).path("compositeRequest").findValuesAsText("url")).contains(CASE_URL + "bulk-11");
+        assertThat(salesforce.records("ContentVersion")).as("its file, attached once").singleElement()
+                .satisfies(file -> assertThat(file.get("VEP_Transcript_Key__c").asText()).startsWith("bulk-11:"));
 
         List<LoggedRequest> created = salesforce.bulk().requests("POST", FakeBulkApi.INGEST);
         assertThat(created).hasSize(1);
@@ -111,7 +115,7 @@ class SalesforceBulkBackfillIntegrationTest {
             assertThat((String) letter.get("lastError")).contains("Bulk API job 750000000000", FakeBulkApi.VALIDATION_ERROR);
         });
         connector.http().post().uri("/api/sinks/salesforce/dead-letters/replay").retrieve().toBodilessEntity();
-        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters().isEmpty() && composites().size() == 16);
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters().isEmpty() && composites().size() == 17);
         assertThat(composites().stream().filter(c -> c.path("compositeRequest").findValuesAsText("url").stream()
                 .anyMatch(url -> url.endsWith("/sobjects/Case/VEP_Case_Id__c/bulk-7")))).as("live, then replayed").hasSize(2);
         assertThat(salesforce.record("Case", "VEP_Case_Id__c", "bulk-3")).get().satisfies(c -> assertThat(c.get("Status").asText()).isEqualTo("Closed"));
@@ -141,7 +145,7 @@ class SalesforceBulkBackfillIntegrationTest {
         assertThat(header.get(0)).isEqualTo("VEP_Case_Id__c");
         assertThat(header).contains("Status", "Reason", "Origin", "OwnerId", "VEP_Handle_Time_Ms__c", "VEP_Revision__c", "VEP_Transcript__c")
                 .doesNotHaveDuplicates();
-        assertThat(rows).hasSize(13);
+        assertThat(rows).as("the header and every case but the one whose transcript needs a file").hasSize(12);
         Map<String, Map<String, String>> byCase = new HashMap<>();
         for (String[] row : rows.subList(1, rows.size())) {
             Map<String, String> fields = new HashMap<>();
@@ -150,7 +154,7 @@ class SalesforceBulkBackfillIntegrationTest {
             }
             byCase.put(fields.get("VEP_Case_Id__c"), fields);
         }
-        assertThat(byCase).hasSize(12);
+        assertThat(byCase).hasSize(11).doesNotContainKey("bulk-11");
         Map<String, String> fourth = byCase.get("bulk-3");
         assertThat(fourth).containsEntry("Status", "Closed").containsEntry("Reason", "Resolved").containsEntry("Origin", "Chat")
                 .containsEntry("OwnerId", "0055g00000AbCdE").containsEntry("VEP_Revision__c", "1").containsEntry("VEP_Handle_Time_Ms__c", "60000");
@@ -210,7 +214,7 @@ class SalesforceBulkBackfillIntegrationTest {
                   {"eventTime": "2026-11-23T09:00:05.000Z", "speaker": {"visitorId": "v-1"}, "messageType": "chat",
                    "message": "Hi, where is my parcel? (case %d)"},
                   {"eventTime": "2026-11-23T09:00:20.000Z", "speaker": {"agentId": {"id": "agent-ada"}}, "messageType": "chat",
-                   "message": "It arrives tomorrow, \\"promised\\""}]}}""".formatted(caseId, i));
+                   "message": "It arrives tomorrow, \\"promised\\"%s"}]}}""".formatted(caseId, i, i == 11 ? " and more".repeat(120) : ""));
     }
 
     @SuppressWarnings("unchecked")
