@@ -178,7 +178,7 @@ class SinkBackfillStore {
                         + placeholders(caseIds.size()) + ")",
                 rs -> {
                     deliveries.computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
-                            .add(new Delivery(rs.getString(2), rs.getInt(3), rs.getString(4), (Long) rs.getObject(5, Long.class)));
+                            .add(new Delivery(rs.getString(2), rs.getInt(3), rs.getString(4), rs.getObject(5, Long.class)));
                 }, caseIds.toArray());
         return deliveries;
     }
