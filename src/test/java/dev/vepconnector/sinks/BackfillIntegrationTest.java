@@ -161,7 +161,7 @@ class BackfillIntegrationTest {
         start("--vep.sinks.file.directory=" + out, "--vep.sinks.webhook.enabled=true",
                 "--vep.sinks.webhook.url=http://127.0.0.1:" + receiver.port() + HOOK, "--vep.sinks.webhook.retry.initial-backoff=100ms",
                 "--vep.sinks.webhook.retry.max-backoff=300ms", "--vep.sinks.webhook.retry.max-attempts=100000",
-                "--vep.retention.case-records=6s", "--vep.retention.purge-interval=200ms", "--vep.retention.events=1h");
+                "--vep.retention.case-records=10s", "--vep.retention.purge-interval=200ms", "--vep.retention.events=1h");
         publishClosedCase("kept-1", "09:00:00");
         awaitRecords(1);
         Instant from = emittedAt("MIN").minusMillis(1);
