@@ -31,10 +31,20 @@ class SinkBulkJobStore {
 
     private final JdbcTemplate jdbc;
     private final String skipLocked;
+    private final boolean shared;
 
     SinkBulkJobStore(JdbcTemplate jdbc, StorageDurability storage) {
         this.jdbc = jdbc;
-        this.skipLocked = storage.isShared() ? " SKIP LOCKED" : "";
+        this.shared = storage.isShared();
+        this.skipLocked = shared ? " SKIP LOCKED" : "";
+    }
+
+    /**
+     * Jobs left leased by a previous run that ended abruptly: on the embedded database (one process) they are
+     * free at once; on a shared one another replica may hold them, and their leases run out on their own.
+     */
+    int releaseStaleLeases() {
+        return shared ? 0 : jdbc.update("UPDATE sink_bulk_job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
     }
 
     /** A bulk job; {@code remoteId} is the peer's job id once it was created there. */

@@ -5,6 +5,7 @@ import static dev.vepconnector.sinks.SinkBulkJobStore.READY;
 import static dev.vepconnector.sinks.SinkBulkJobStore.UPLOADED;
 
 import dev.vepconnector.sinks.SinkBulkJobStore.BulkJob;
+import jakarta.annotation.PostConstruct;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +53,14 @@ public class SinkBulkJobs {
         this.failures = failures;
         this.transaction = transaction;
         this.clock = clock;
+    }
+
+    @PostConstruct
+    void releaseStaleLeases() {
+        int released = store.releaseStaleLeases();
+        if (released > 0) {
+            log.info("Released {} bulk jobs left in hand by the previous run", released);
+        }
     }
 
     /** A job taken by this replica: the peer's id once created there, and (for an upload) the records it holds. */
