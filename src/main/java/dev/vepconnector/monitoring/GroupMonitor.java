@@ -9,11 +9,11 @@ import dev.vepconnector.ingest.VepEventHandler;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,16 +34,21 @@ public class GroupMonitor implements VepEventHandler {
 
     private final GroupStateStore store;
     private final EntityDirectory directory;
+    private final GroupFiguresBoard figures;
+    private final GroupThresholds thresholds;
     private final Clock clock;
     private final Map<String, GroupStateStore.Versioned> groups = new ConcurrentHashMap<>();
     private final List<Consumer<List<String>>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong seenVersion = new AtomicLong();
     private volatile long previousRefreshVersion;
 
-    GroupMonitor(GroupStateStore store, EntityDirectory directory, Clock clock) {
+    GroupMonitor(GroupStateStore store, EntityDirectory directory, GroupFiguresBoard figures, MonitoringProperties properties, Clock clock) {
         this.store = store;
         this.directory = directory;
+        this.figures = figures;
+        this.thresholds = properties.thresholds();
         this.clock = clock;
+        figures.onChange(changed -> listeners.forEach(listener -> listener.accept(changed)));
         refresh();
     }
 
@@ -52,12 +57,15 @@ public class GroupMonitor implements VepEventHandler {
         listeners.add(listener);
     }
 
+    /** Every group seen in group events or in today's or the last hour's case events. */
     public List<GroupView> all() {
-        return groups.values().stream().map(v -> view(v.state())).sorted(Comparator.comparing(GroupView::groupId)).toList();
+        TreeSet<String> ids = new TreeSet<>(groups.keySet());
+        ids.addAll(figures.groupIds());
+        return ids.stream().map(this::view).toList();
     }
 
     public Optional<GroupView> find(String groupId) {
-        return Optional.ofNullable(groups.get(groupId)).map(v -> view(v.state()));
+        return groups.containsKey(groupId) || figures.groupIds().contains(groupId) ? Optional.of(view(groupId)) : Optional.empty();
     }
 
     @Override
@@ -108,10 +116,15 @@ public class GroupMonitor implements VepEventHandler {
         }
     }
 
-    private GroupView view(GroupState s) {
-        EntityRef ref = directory.ref(EntityKind.GROUP, s.groupId());
-        return new GroupView(s.groupId(), ref.name(), ref.externalIds(), s.availableAgents().value(), s.visitorsInQueue().value(),
+    private GroupView view(String groupId) {
+        GroupStateStore.Versioned known = groups.get(groupId);
+        GroupState s = known == null ? GroupState.empty(groupId) : known.state();
+        EntityRef ref = directory.ref(EntityKind.GROUP, groupId);
+        GroupFiguresBoard.Windows windows = figures.of(groupId);
+        GroupStatus.Judgement judgement = GroupStatus.judge(thresholds.of(groupId, ref.name()), s.visitorsInQueue().value(),
+                s.longestWaitingTime().value(), windows.today().serviceLevel());
+        return new GroupView(groupId, ref.name(), ref.externalIds(), s.availableAgents().value(), s.visitorsInQueue().value(),
                 s.visitorsInConversation().value(), s.averageWaitingTime().value(), s.longestWaitingTime().value(), s.updatedAt(),
-                s.events());
+                s.events(), judgement.status(), judgement.reasons(), windows.today(), windows.lastHour());
     }
 }

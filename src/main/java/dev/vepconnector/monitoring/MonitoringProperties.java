@@ -1,11 +1,13 @@
 package dev.vepconnector.monitoring;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,6 +20,10 @@ import org.springframework.validation.annotation.Validated;
  * @param historyInterval how often each group's figures are sampled for the dashboard's charts
  * @param historySize     samples kept per group (180 at 10s: half an hour)
  * @param forward         optional forwarding of group snapshots to a webhook
+ * @param serviceLevelTarget a case answered (opened) within this long after it entered the group's queue
+ *                        counts as answered within target
+ * @param timeZone        where "today" of the supervisor figures starts, at midnight (e.g. Europe/Stockholm)
+ * @param thresholds      when a group's status is warning or alert
  */
 @Validated
 @ConfigurationProperties("vep.monitoring")
@@ -25,7 +31,15 @@ public record MonitoringProperties(
         @NotNull @DefaultValue("2s") Duration refreshInterval,
         @NotNull @DefaultValue("10s") Duration historyInterval,
         @Min(1) @Max(10_000) @DefaultValue("180") int historySize,
-        @Valid @NotNull @DefaultValue Forward forward) {
+        @Valid @NotNull @DefaultValue Forward forward,
+        @NotNull @DefaultValue("60s") Duration serviceLevelTarget,
+        @NotNull @DefaultValue("UTC") ZoneId timeZone,
+        @Valid @NotNull @DefaultValue GroupThresholds thresholds) {
+
+    @AssertTrue(message = "vep.monitoring.service-level-target must be a positive duration")
+    public boolean isServiceLevelTargetPositive() {
+        return serviceLevelTarget == null || !(serviceLevelTarget.isNegative() || serviceLevelTarget.isZero());
+    }
 
     /**
      * @param enabled  off by default
