@@ -152,10 +152,16 @@
     setText(card, 'answeredHandled', pair(today.answered, today.handled));
     setText(card, 'averageHandleTime', duration(today.averageHandleTime));
     setText(card, 'transfers', pair(today.transfersIn, today.transfersOut));
-    const o = today.outcomes;
-    setText(card, 'outcomes', o ? '+' + count(o.positive) + '  −' + count(o.negative) + '  =' + count(o.neutral) + '  ?' + count(o.unresolved) : '–');
+    setText(card, 'outcomes', outcomes(today.outcomes));
     setText(card, 'updatedAt', time(group.updatedAt));
     drawHistory(group.groupId);
+  }
+
+  function outcomes(o) {
+    if (!o) return '–';
+    const shown = [['positive', '+'], ['negative', '−'], ['neutral', 'neutral '], ['unresolved', 'open ']]
+      .filter(([name]) => o[name] > 0).map(([name, sign]) => sign + o[name]);
+    return shown.length ? shown.join('  ') : 'none yet';
   }
 
   function answeredNote(window) {
