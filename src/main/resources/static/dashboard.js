@@ -147,7 +147,7 @@
     setText(card, 'averageWaitingTime', duration(group.averageWaitingTime));
     setText(card, 'longestWaitingTime', clock(currentLongest(entry)));
     setText(card, 'serviceLevel', percent(today.serviceLevel) + answeredNote(today));
-    setText(card, 'serviceLevelLastHour', percent(lastHour.serviceLevel) + answeredNote(lastHour));
+    setText(card, 'serviceLevelLastHour', percent(lastHour.serviceLevel));
     setText(card, 'averageSpeedOfAnswer', duration(today.averageSpeedOfAnswer));
     setText(card, 'answeredHandled', pair(today.answered, today.handled));
     setText(card, 'averageHandleTime', duration(today.averageHandleTime));
@@ -196,7 +196,8 @@
       inConversation: count(sum(all.map(g => g.numberOfVisitorsInConversation))),
       available: count(sum(all.map(g => g.numberOfAvailableAgents))),
       serviceLevel: answered ? percent(within / answered) : '–',
-      answeredHandled: pair(answered, sum(today.map(t => t.handled))),
+      answered: count(answered),
+      handled: count(sum(today.map(t => t.handled))),
       statuses: statuses.length ? statuses.filter(s => s === 'alert').length + ' / ' + statuses.filter(s => s === 'warning').length : '–'
     };
     for (const [name, value] of Object.entries(values)) {
