@@ -127,6 +127,18 @@ class GroupFiguresBoard {
         }
     }
 
+    /** The group's figures as committed now, read from the database rather than from memory. */
+    Windows current(String groupId) {
+        Instant now = clock.instant();
+        FigureCounts today = store.since(startOfDay(now, properties.timeZone()), groupId).getOrDefault(groupId, FigureCounts.NONE);
+        FigureCounts lastHour = store.since(now.truncatedTo(ChronoUnit.MINUTES).minus(LAST_HOUR), groupId).getOrDefault(groupId, FigureCounts.NONE);
+        return new Windows(GroupFigures.of(today), GroupFigures.of(lastHour));
+    }
+
+    String committedName(String groupId) {
+        return store.committedGroupName(groupId);
+    }
+
     static Instant startOfDay(Instant now, ZoneId zone) {
         return now.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
     }

@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -98,14 +97,21 @@ class GroupFiguresStore {
 
     /** Each group's counts added up over the minutes from {@code from} on. */
     Map<String, FigureCounts> since(Instant from) {
+        return since(from, null);
+    }
+
+    /** The same for one group (all when null). */
+    Map<String, FigureCounts> since(Instant from, String groupId) {
         Map<String, FigureCounts> sums = new HashMap<>();
         StringBuilder select = new StringBuilder("SELECT group_id");
         for (String column : COUNTS.split(", ")) {
             select.append(", SUM(").append(column).append(") AS ").append(column);
         }
-        jdbc.query(select + " FROM group_figures WHERE minute_start >= ? GROUP BY group_id", rs -> {
+        String where = groupId == null ? " WHERE minute_start >= ?" : " WHERE minute_start >= ? AND group_id = ?";
+        Object[] args = groupId == null ? new Object[] {utc(from)} : new Object[] {utc(from), groupId};
+        jdbc.query(select + " FROM group_figures" + where + " GROUP BY group_id", rs -> {
             sums.put(rs.getString("group_id"), counts(rs));
-        }, utc(from));
+        }, args);
         return sums;
     }
 
@@ -116,19 +122,23 @@ class GroupFiguresStore {
     }
 
     /**
-     * Records a group's new status unless it is already recorded; answers the status it had (ok when
-     * none was recorded), or empty when there is no change to record. The row stays locked until commit,
-     * so of replicas recording the same change at once, one does.
+     * The status last recorded for the group (ok when none was), its row locked until commit: replicas
+     * recording a change of the same group take turns.
      */
-    Optional<String> changeStatus(String groupId, String status, String reasons, Instant now) {
+    String lockStatus(String groupId, Instant now) {
         jdbc.update("INSERT INTO group_status (group_id, status, changed_at) VALUES (?, 'ok', ?) ON CONFLICT DO NOTHING",
                 groupId, utc(now));
-        String previous = jdbc.queryForObject("SELECT status FROM group_status WHERE group_id = ? FOR UPDATE", String.class, groupId);
-        if (status.equals(previous)) {
-            return Optional.empty();
-        }
+        return jdbc.queryForObject("SELECT status FROM group_status WHERE group_id = ? FOR UPDATE", String.class, groupId);
+    }
+
+    void recordStatus(String groupId, String status, String reasons, Instant now) {
         jdbc.update("UPDATE group_status SET status = ?, reasons = ?, changed_at = ? WHERE group_id = ?", status, reasons, utc(now), groupId);
-        return Optional.of(previous);
+    }
+
+    /** The group's configured name as committed now (the configuration cache may be a refresh behind), or null. */
+    String committedGroupName(String groupId) {
+        return jdbc.query("SELECT name FROM configured_entity WHERE kind = 'GROUP' AND id = ?", (rs, n) -> rs.getString(1), groupId)
+                .stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     private static FigureCounts counts(ResultSet rs) throws SQLException {

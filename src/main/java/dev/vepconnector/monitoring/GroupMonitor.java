@@ -116,11 +116,21 @@ public class GroupMonitor implements VepEventHandler {
         }
     }
 
+    /** The group as committed in the database now (not as last refreshed), for decisions replicas must agree on. */
+    GroupView current(String groupId) {
+        return view(groupId, store.find(groupId).orElse(GroupState.empty(groupId)), figures.current(groupId),
+                figures.committedName(groupId));
+    }
+
     private GroupView view(String groupId) {
         GroupStateStore.Versioned known = groups.get(groupId);
-        GroupState s = known == null ? GroupState.empty(groupId) : known.state();
-        EntityRef ref = directory.ref(EntityKind.GROUP, groupId);
-        GroupFiguresBoard.Windows windows = figures.of(groupId);
+        return view(groupId, known == null ? GroupState.empty(groupId) : known.state(), figures.of(groupId), null);
+    }
+
+    /** The view; {@code committedName} (when known) over the configuration cache's name, which thresholds go by. */
+    private GroupView view(String groupId, GroupState s, GroupFiguresBoard.Windows windows, String committedName) {
+        EntityRef cached = directory.ref(EntityKind.GROUP, groupId);
+        EntityRef ref = committedName == null ? cached : new EntityRef(groupId, committedName, cached.externalIds());
         GroupStatus.Judgement judgement = GroupStatus.judge(thresholds.of(groupId, ref.name()), s.visitorsInQueue().value(),
                 s.longestWaitingTime().value(), windows.today().serviceLevel());
         return new GroupView(groupId, ref.name(), ref.externalIds(), s.availableAgents().value(), s.visitorsInQueue().value(),

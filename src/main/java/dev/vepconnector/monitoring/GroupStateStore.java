@@ -84,6 +84,11 @@ class GroupStateStore {
         return saved;
     }
 
+    /** The group's state as committed now, or empty when it has none. */
+    java.util.Optional<GroupState> find(String groupId) {
+        return jdbc.query("SELECT * FROM group_state WHERE group_id = ?", (rs, n) -> map(rs), groupId).stream().findFirst();
+    }
+
     List<Versioned> changedSince(long version) {
         return jdbc.query("SELECT * FROM group_state WHERE version > ? ORDER BY version",
                 (rs, n) -> new Versioned(map(rs), rs.getLong("version")), version);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
@@ -63,8 +63,11 @@ class GroupStatusAlerts {
             changed.remove(id);
             monitor.find(id).filter(group -> group.status() != recorded.get(id)).ifPresent(group -> {
                 try {
-                    record(group).ifPresent(previous -> send(group, previous));
-                    recorded.put(id, group.status());
+                    Change change = record(id);
+                    if (change.previous() != null) {
+                        send(change.group(), change.previous());
+                    }
+                    recorded.put(id, change.group().status());
                     failing = false;
                 } catch (RuntimeException e) {
                     changed.add(id);
@@ -77,10 +80,25 @@ class GroupStatusAlerts {
         }
     }
 
-    /** The status the group had, when this replica is the one to record its change. */
-    private Optional<String> record(GroupView group) {
-        return transaction.execute(status -> store.changeStatus(group.groupId(), group.status().wireName(),
-                String.join("; ", group.statusReasons()), clock.instant()));
+    /** The group as committed, and the status it had when this replica is the one to record its change (else null). */
+    private record Change(GroupView group, String previous) {
+    }
+
+    /**
+     * Judges the group on what is committed, under its status row's lock: a replica whose view is a
+     * refresh behind cannot record an older status over a newer one.
+     */
+    private Change record(String groupId) {
+        return transaction.execute(tx -> {
+            Instant now = clock.instant();
+            String previous = store.lockStatus(groupId, now);
+            GroupView group = monitor.current(groupId);
+            if (group.status().wireName().equals(previous)) {
+                return new Change(group, null);
+            }
+            store.recordStatus(groupId, group.status().wireName(), String.join("; ", group.statusReasons()), now);
+            return new Change(group, previous);
+        });
     }
 
     private void send(GroupView group, String previous) {

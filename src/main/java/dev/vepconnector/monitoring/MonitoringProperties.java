@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -34,7 +35,7 @@ public record MonitoringProperties(
         @Valid @NotNull @DefaultValue Forward forward,
         @NotNull @DefaultValue("60s") Duration serviceLevelTarget,
         @NotNull @DefaultValue("UTC") ZoneId timeZone,
-        @Valid @NotNull @DefaultValue GroupThresholds thresholds) {
+        @Valid @NotNull @DefaultValue @NestedConfigurationProperty GroupThresholds thresholds) {
 
     @AssertTrue(message = "vep.monitoring.service-level-target must be a positive duration")
     public boolean isServiceLevelTargetPositive() {

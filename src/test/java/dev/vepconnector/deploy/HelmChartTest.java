@@ -152,6 +152,21 @@ class HelmChartTest {
                 .contains("ServiceMonitor").doesNotContain("PodDisruptionBudget");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void alertingRulesOnTheGroupsStatusAndServiceLevelAreOffByDefault() {
+        assertThat(kinds(render(t -> t))).doesNotContain("PrometheusRule");
+        Map<String, Object> rule = kind(render(t -> t.set("prometheusRule.enabled", "true").set("prometheusRule.labels.release", "monitoring")
+                .set("prometheusRule.serviceLevelBelow", "0.7")), "PrometheusRule");
+        assertThat(path(rule, "metadata.labels.release")).isEqualTo("monitoring");
+        List<Map<String, Object>> rules = (List<Map<String, Object>>) ((Map<String, Object>) list(rule, "spec.groups").get(0)).get("rules");
+        assertThat(rules).extracting(r -> r.get("alert")).containsExactly("VepGroupStatusAlert", "VepGroupStatusWarning", "VepGroupServiceLevelLow");
+        assertThat(rules).extracting(r -> String.valueOf(r.get("expr"))).containsExactly(
+                "max by (group_id, group) (vep_group_status) >= 2", "max by (group_id, group) (vep_group_status) == 1",
+                "max by (group_id, group) (vep_group_service_level_ratio{window=\"1h\"}) < 0.7");
+        assertThat(String.valueOf(path(rules.get(0), "annotations.summary"))).isEqualTo("VEP group {{ $labels.group }} is at alert");
+    }
+
     // --- rendering helpers
 
     @SuppressWarnings("unchecked")
