@@ -1,12 +1,10 @@
 package dev.vepconnector.simulator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vepconnector.simulator.SimulatedConfiguration.Agent;
+import dev.vepconnector.simulator.SimulatedConfiguration.Entity;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
-import java.util.UUID;
 
 /**
  * VEP's traffic, generated: the configuration, then case lifecycles interleaved with the queue events
@@ -29,16 +26,8 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
     static final Instant SIMULATED_START = Instant.parse("2026-11-23T08:00:00Z");
     private static final long THROTTLE_MS = 1000;
     private static final int RAMP_UP_STEPS = 3;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private static final String[] FIRST = {"Ada", "Bo", "Cecilia", "David", "Elin", "Farid", "Greta", "Hugo", "Ines", "Jonas",
-            "Karin", "Lukas", "Maja", "Nils", "Olivia", "Pavel", "Rut", "Sami", "Tove", "Ulf"};
-    private static final String[] LAST = {"Berg", "Lind", "Holm", "Ek", "Nyström", "Åkesson", "Karlsson", "Dahl", "Sjöberg", "Wik"};
-    private static final String[] GROUPS = {"Billing", "Orders", "Technical support", "Returns", "Sales", "Premium", "Delivery",
-            "Accounts"};
     private static final String[] CASE_TYPES = {"Orders", "Invoices", "Complaints", "Product questions", "Returns"};
-    private static final String[] OPPORTUNITIES = {"Checkout help", "Cart abandonment", "Pricing page", "Help centre search"};
-    private static final String[] SOLUTIONS = {"Chat offer", "Video advice", "Callback offer", "Proactive chat"};
     private static final String[][] CONVERSATIONS = {
             {"Hi, I need to change the delivery address of my order", "Of course, which order number is it?",
                     "It's A-1182", "Thanks, I have updated the address. Anything else?", "No, that was all, thank you!"},
@@ -57,15 +46,15 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
     private final SimulatorProperties properties;
     private final SimulatorProperties.Mix mix;
     private final SplittableRandom random;
-    private final ObjectMapper json = new ObjectMapper();
     private final boolean live;
     private Instant simulatedNow = SIMULATED_START;
 
-    private final List<Entity> groups = new ArrayList<>();
-    private final List<Agent> agents = new ArrayList<>();
-    private final List<Entity> opportunities = new ArrayList<>();
-    private final List<Entity> solutions = new ArrayList<>();
-    private final List<Entity> caseTypes = new ArrayList<>();
+    private final SimulatedConfiguration configuration;
+    private final List<Entity> groups;
+    private final List<Agent> agents;
+    private final List<Entity> opportunities;
+    private final List<Entity> solutions;
+    private final List<Entity> caseTypes;
     private final Map<String, Queue> queues = new LinkedHashMap<>();
     private final List<SimCase> active = new ArrayList<>();
     private final Deque<SimulatedMessage> pending = new ArrayDeque<>();
@@ -73,12 +62,6 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
     /** Steps so far; while ramping up, a new case starts every {@link #RAMP_UP_STEPS} of them. */
     private long steps;
     private boolean rampedUp;
-
-    private record Entity(String id, String name, String externalId) {
-    }
-
-    private record Agent(String id, String name, String displayName, String email, List<String> groupIds, String externalId) {
-    }
 
     /** One group's queue as VEP would count it, and what was last reported of it. */
     private static final class Queue {
@@ -128,7 +111,14 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
         this.mix = properties.mix();
         this.random = new SplittableRandom(properties.seed());
         this.live = live;
-        createConfiguration();
+        this.configuration = new SimulatedConfiguration(properties, List.of(CASE_TYPES).subList(0, 3), random, this::now);
+        this.groups = configuration.groups;
+        this.agents = configuration.agents;
+        this.opportunities = configuration.opportunities;
+        this.solutions = configuration.solutions;
+        this.caseTypes = configuration.caseTypes;
+        groups.forEach(group -> queues.put(group.id(), new Queue(group)));
+        agents.forEach(agent -> agent.groupIds().forEach(g -> queues.get(g).agents++));
     }
 
     /** Traffic in simulated time: fully reproducible for a seed. */
@@ -143,84 +133,14 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
 
     // --- configuration ----------------------------------------------------------------------------
 
-    private void createConfiguration() {
-        for (int i = 0; i < properties.groups(); i++) {
-            Entity group = new Entity(uuid(), GROUPS[i % GROUPS.length] + suffix(i, GROUPS.length), "00G5g0000" + String.format("%06d", i));
-            groups.add(group);
-            queues.put(group.id(), new Queue(group));
-        }
-        for (int i = 0; i < properties.agents(); i++) {
-            String first = FIRST[i % FIRST.length];
-            String last = LAST[(i / FIRST.length + i) % LAST.length];
-            List<String> assigned = new ArrayList<>();
-            assigned.add(groups.get(i % groups.size()).id());
-            if (groups.size() > 1 && random.nextDouble() < 0.3) {
-                String second = groups.get((i + 1) % groups.size()).id();
-                assigned.add(second);
-            }
-            Agent agent = new Agent(uuid(), first + " " + last + suffix(i, FIRST.length * LAST.length), first,
-                    (first + "." + last + i + "@example.com").toLowerCase(java.util.Locale.ROOT)
-                            .replace("å", "a").replace("ä", "a").replace("ö", "o"),
-                    assigned, "0055g0000" + String.format("%06d", i));
-            agents.add(agent);
-            assigned.forEach(g -> queues.get(g).agents++);
-        }
-        for (int i = 0; i < 3; i++) {
-            opportunities.add(new Entity(uuid(), OPPORTUNITIES[i % OPPORTUNITIES.length], i == 0 ? null : "a0B5g0000" + i));
-            solutions.add(new Entity(uuid(), SOLUTIONS[i % SOLUTIONS.length], null));
-            caseTypes.add(new Entity(uuid(), CASE_TYPES[i % CASE_TYPES.length], CASE_TYPES[i % CASE_TYPES.length]));
-        }
-    }
-
-    private static String suffix(int i, int names) {
-        return i < names ? "" : " " + (i / names + 1);
-    }
-
     /** Every configured entity, as VEP sends them on subscription. */
     public List<SimulatedMessage> configuration() {
-        List<SimulatedMessage> messages = new ArrayList<>();
-        for (Entity group : groups) {
-            messages.add(configured("configuration.group", "group", group));
-        }
-        messages.addAll(agents());
-        for (Entity e : opportunities) {
-            messages.add(configured("configuration.opportunity", "opportunity", e));
-        }
-        for (Entity e : solutions) {
-            messages.add(configured("configuration.solution", "solution", e));
-        }
-        for (Entity e : caseTypes) {
-            messages.add(configured("configuration.caseType", "caseType", e));
-        }
-        return messages;
+        return configuration.messages();
     }
 
     /** One configuration.agent event per agent: VEP's answer to configuration.agent.collect. */
     public List<SimulatedMessage> agents() {
-        List<SimulatedMessage> messages = new ArrayList<>();
-        for (Agent agent : agents) {
-            ObjectNode body = event();
-            body.put("agentId", agent.id());
-            body.put("agentEmail", agent.email());
-            body.put("agentName", agent.name());
-            body.put("agentDisplayName", agent.displayName());
-            ArrayNode assigned = body.putArray("agentAssignedGroups");
-            agent.groupIds().forEach(assigned::add);
-            body.putObject("agentExternalId").put("Salesforce", agent.externalId());
-            messages.add(message("configuration.agent", body));
-        }
-        return messages;
-    }
-
-    private SimulatedMessage configured(String routingKey, String prefix, Entity entity) {
-        ObjectNode body = event();
-        body.put(prefix + "Id", entity.id());
-        body.put(prefix + "Name", entity.name());
-        ObjectNode external = body.putObject(prefix + "ExternalId");
-        if (entity.externalId() != null) {
-            external.put("Salesforce", entity.externalId());
-        }
-        return message(routingKey, body);
+        return configuration.agentMessages();
     }
 
     // --- the stream -------------------------------------------------------------------------------
@@ -273,7 +193,7 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
     private void startCases() {
         boolean rampingUp = !rampedUp && steps++ % RAMP_UP_STEPS != 0;
         while (!rampingUp && active.size() < properties.concurrentCases() && mayStartCase()) {
-            active.add(new SimCase(uuid(), uuid()));
+            active.add(new SimCase(configuration.uuid(), configuration.uuid()));
             started++;
             rampingUp = !rampedUp;
         }
@@ -314,8 +234,8 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
     private void profile(SimCase c) {
         ObjectNode body = caseEvent(c);
         ObjectNode profile = body.putObject("profile");
-        String first = FIRST[random.nextInt(FIRST.length)];
-        profile.put("name", first + " " + LAST[random.nextInt(LAST.length)]);
+        String first = SimulatedConfiguration.FIRST[random.nextInt(SimulatedConfiguration.FIRST.length)];
+        profile.put("name", first + " " + SimulatedConfiguration.LAST[random.nextInt(SimulatedConfiguration.LAST.length)]);
         profile.put("email", first.toLowerCase(java.util.Locale.ROOT) + random.nextInt(1000) + "@example.org");
         profile.put("orderNo", "A-" + (1000 + random.nextInt(9000)));
         if (random.nextBoolean()) {
@@ -501,10 +421,10 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
 
     /** A transcript message said by the agent, or by the visitor when {@code byAgent} is false, to the other one. */
     private ObjectNode transcriptMessage(SimCase c, boolean byAgent, String type) {
-        ObjectNode message = json.createObjectNode();
-        message.put("eventTime", TIME.format(now()));
-        ObjectNode visitor = json.createObjectNode().put("visitorId", c.visitorId);
-        ObjectNode agent = json.createObjectNode();
+        ObjectNode message = SimulatedConfiguration.object();
+        message.put("eventTime", SimulatedConfiguration.time(now()));
+        ObjectNode visitor = SimulatedConfiguration.object().put("visitorId", c.visitorId);
+        ObjectNode agent = SimulatedConfiguration.object();
         if (c.agent != null) {
             ObjectNode id = agent.putObject("agentId");
             id.put("id", c.agent.id());
@@ -517,17 +437,11 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
     }
 
     private ObjectNode event() {
-        ObjectNode body = json.createObjectNode();
-        body.put("eventTime", TIME.format(now()));
-        return body;
+        return SimulatedConfiguration.event(now());
     }
 
     private SimulatedMessage message(String routingKey, ObjectNode body) {
-        try {
-            return new SimulatedMessage(routingKey, json.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return SimulatedConfiguration.message(routingKey, body);
     }
 
     private Instant now() {
@@ -536,9 +450,5 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
 
     private <T> T pick(List<T> list) {
         return list.get(random.nextInt(list.size()));
-    }
-
-    private String uuid() {
-        return new UUID((random.nextLong() & ~0xF000L) | 0x4000L, (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
     }
 }
