@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -14,23 +15,51 @@ import org.springframework.validation.annotation.Validated;
  * The VEP simulator (profile {@code simulator}): what it simulates and how fast.
  *
  * @param seed            the random seed; the same seed gives the same traffic
- * @param rate            events per second; 0 publishes as fast as the broker takes them
+ * @param pacing          what drives the traffic: "rate" (events per second, cases a few events long: for
+ *                        load tests) or "realistic" (visitors arriving, waiting for an agent and talking for
+ *                        minutes, as in a contact center: for the demo)
+ * @param rate            events per second; 0 publishes as fast as the broker takes them (pacing rate only)
  * @param cases           cases to simulate before stopping; 0 never stops
- * @param concurrentCases cases in progress at the same time
+ * @param concurrentCases cases in progress at the same time (pacing rate only)
  * @param groups          groups (queues)
  * @param agents          agents, spread over the groups
+ * @param timeScale       how much faster than real time a realistic contact center runs: 1 is real time, 60 plays a
+ *                        minute in a second (waits, conversations and arrivals shrink alike; event times stay the
+ *                        wall clock) (pacing realistic only)
+ * @param load            how busy a realistic contact center is: 1 keeps its queues mostly answered within a
+ *                        minute, with one queue over-loaded at times; 2 brings twice the visitors (pacing realistic only)
  * @param mix             the case mix
  */
 @Validated
 @ConfigurationProperties("vep.simulator")
 public record SimulatorProperties(
         @DefaultValue("42") long seed,
+        @NotNull @DefaultValue("rate") Pacing pacing,
         @DecimalMin("0") @DefaultValue("20") double rate,
         @Min(0) @DefaultValue("0") long cases,
         @Min(1) @Max(1_000_000) @DefaultValue("20") int concurrentCases,
         @Min(1) @Max(1000) @DefaultValue("4") int groups,
         @Min(1) @Max(100_000) @DefaultValue("12") int agents,
+        @DecimalMin("0.1") @DecimalMax("3600") @DefaultValue("1") double timeScale,
+        @DecimalMin("0.05") @DecimalMax("20") @DefaultValue("1") double load,
         @Valid @NotNull @DefaultValue Mix mix) {
+
+    @ConstructorBinding
+    public SimulatorProperties {
+    }
+
+    /** Rate-paced traffic, as the benchmarks drive it. */
+    public SimulatorProperties(long seed, double rate, long cases, int concurrentCases, int groups, int agents, Mix mix) {
+        this(seed, Pacing.RATE, rate, cases, concurrentCases, groups, agents, 1, 1, mix);
+    }
+
+    /** What drives the simulated traffic. */
+    public enum Pacing {
+        /** {@code vep.simulator.rate} events per second, {@code concurrent-cases} cases in progress at once. */
+        RATE,
+        /** Visitors arrive, wait for a free agent and talk for minutes, {@code time-scale} times faster than real time. */
+        REALISTIC
+    }
 
     /**
      * @param transfer          share of conversations transferred to another group (at most twice per case)

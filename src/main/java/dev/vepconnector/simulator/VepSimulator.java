@@ -12,6 +12,8 @@ import dev.vepconnector.ingest.BrokerTopologyReady;
 import dev.vepconnector.ingest.ConnectorProperties;
 import dev.vepconnector.startup.CannotStartException;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,8 +29,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Plays VEP on the broker the connector uses ({@code spring.rabbitmq.*}): owns VEP's exchanges,
- * publishes the configuration and then the case and queue traffic of {@link VepTraffic} at
- * {@code vep.simulator.rate}, persistent and with publisher confirms, and answers
+ * publishes the configuration and then the case and queue traffic, persistent and with publisher
+ * confirms: {@link VepTraffic} at {@code vep.simulator.rate} (pacing rate) or a {@link ContactCenter}
+ * against the wall clock (pacing realistic), and answers
  * configuration.agent.collect on the integration exchange with every agent. Runs on its own thread and
  * connection ("vep-simulator"), so it can drive a real RabbitMQ as well as the demo's embedded broker.
  */
@@ -77,7 +80,7 @@ public class VepSimulator implements SmartLifecycle {
                 channel.exchangeDeclare(connector.exchange(), BuiltinExchangeType.TOPIC, true);
                 channel.exchangeDeclare(connector.integrationExchange(), BuiltinExchangeType.TOPIC, true);
             }
-            answerAgentCollect(VepTraffic.live(properties).agents());
+            answerAgentCollect(realistic() ? new ContactCenter(properties, Instant.now()).agents() : VepTraffic.live(properties).agents());
             running = true;
         } catch (IOException | TimeoutException e) {
             throw new CannotStartException("The VEP simulator cannot reach the broker at " + rabbit.determineHost() + ":"
@@ -117,18 +120,14 @@ public class VepSimulator implements SmartLifecycle {
     }
 
     private void run() {
-        VepTraffic traffic = VepTraffic.live(properties);
         try {
             Channel channel = connection.createChannel();
             channel.confirmSelect();
-            log.info("VEP simulator publishing to {}:{} exchange {}: {} groups, {} agents, {} cases at {} events/s (seed {})",
-                    rabbit.determineHost(), rabbit.determinePort(), connector.exchange(), properties.groups(), properties.agents(),
-                    properties.cases() == 0 ? "unlimited" : properties.cases(),
-                    properties.rate() == 0 ? "max" : properties.rate(), properties.seed());
-            publishAll(channel, traffic.configuration());
-            publishStream(channel, traffic);
-            finished = true;
-            log.info("VEP simulator finished: {} cases, {} messages", traffic.casesStarted(), total());
+            if (realistic()) {
+                publishRealistic(channel);
+            } else {
+                publishRate(channel);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | TimeoutException | RuntimeException e) {
@@ -136,6 +135,48 @@ public class VepSimulator implements SmartLifecycle {
                 log.error("VEP simulator stopped: {}", e.toString());
             }
         }
+    }
+
+    private boolean realistic() {
+        return properties.pacing() == SimulatorProperties.Pacing.REALISTIC;
+    }
+
+    private void publishRate(Channel channel) throws IOException, InterruptedException, TimeoutException {
+        VepTraffic traffic = VepTraffic.live(properties);
+        log.info("VEP simulator publishing to {}:{} exchange {}: {} groups, {} agents, {} cases at {} events/s (seed {})",
+                rabbit.determineHost(), rabbit.determinePort(), connector.exchange(), properties.groups(), properties.agents(),
+                properties.cases() == 0 ? "unlimited" : properties.cases(),
+                properties.rate() == 0 ? "max" : properties.rate(), properties.seed());
+        publishAll(channel, traffic.configuration());
+        publishStream(channel, traffic);
+        finished = true;
+        log.info("VEP simulator finished: {} cases, {} messages", traffic.casesStarted(), total());
+    }
+
+    /**
+     * Plays the contact center against the wall clock: sleeps until its next step falls due and publishes
+     * what happened, waiting for the broker's confirms while idle.
+     */
+    private void publishRealistic(Channel channel) throws IOException, InterruptedException, TimeoutException {
+        ContactCenter center = new ContactCenter(properties, Instant.now());
+        log.info("VEP simulator publishing to {}:{} exchange {}: a contact center of {} groups and {} agents, {} cases, {} (seed {})",
+                rabbit.determineHost(), rabbit.determinePort(), connector.exchange(), properties.groups(), properties.agents(),
+                properties.cases() == 0 ? "unlimited" : properties.cases(),
+                properties.timeScale() == 1 ? "in real time" : properties.timeScale() + " times faster than real time", properties.seed());
+        publishAll(channel, center.configuration());
+        while (running && !center.isFinished()) {
+            long waitMillis = Duration.between(Instant.now(), center.nextDue()).toMillis();
+            if (waitMillis > 0) {
+                channel.waitForConfirmsOrDie(10_000);
+                Thread.sleep(waitMillis);
+            }
+            for (SimulatedMessage message : center.advanceTo(Instant.now())) {
+                publish(channel, message);
+            }
+        }
+        channel.waitForConfirmsOrDie(10_000);
+        finished = center.isFinished();
+        log.info("VEP simulator finished: {} cases, {} messages", center.casesStarted(), total());
     }
 
     private void publishStream(Channel channel, VepTraffic traffic) throws IOException, InterruptedException, TimeoutException {
