@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's demo, end to end, as a newcomer runs it: the jar's code with {@code --spring.profiles.active=demo}
- * in an empty folder, nothing else installed or configured; case records appear in ./data/out within seconds.
+ * in an empty folder, nothing else installed or configured; case records appear in ./data/out within seconds
+ * (its contact center played 20 times faster than real time, so that five of them come soon).
  * (Only the ports are chosen free, so the test cannot clash with anything on the machine.)
  */
 class DemoProfileTest {
@@ -26,7 +27,7 @@ class DemoProfileTest {
     void theDemoWritesSchemaValidCaseRecordsToDataOut() throws Exception {
         Path folder = Files.createTempDirectory("vep-demo");
         try (ConnectorProcess demo = ConnectorProcess.start(folder, folder.resolve("demo.log"),
-                "--spring.profiles.active=demo", "--spring.rabbitmq.port=" + freePort(), "--vep.simulator.rate=200")) {
+                "--spring.profiles.active=demo", "--spring.rabbitmq.port=" + freePort(), "--vep.simulator.time-scale=20")) {
             Path cases = folder.resolve("data/out/cases");
             await().atMost(Duration.ofSeconds(90)).until(() -> count(cases) >= 5);
             ObjectMapper json = new ObjectMapper();
