@@ -187,7 +187,10 @@ final class ContactCenter {
         this.meanHandleSeconds = meanHandleSeconds();
         warmStart();
         for (Queue queue : queues.values()) {
-            scheduleArrival(queue);
+            // VEP offers no conversation in a group without agents
+            if (!queue.members.isEmpty()) {
+                scheduleArrival(queue);
+            }
             if (queue.surges) {
                 at(now.plus(scaled(180 + random.nextInt(180))), () -> toggleSurge(queue));
             }
@@ -252,7 +255,7 @@ final class ContactCenter {
 
     private void scheduleArrival(Queue queue) {
         double load = (queue.surging ? SURGE_LOAD : queue.load) * properties.load();
-        double perSecond = load * Math.max(queue.capacity(), 0.5) / meanHandleSeconds;
+        double perSecond = load * queue.capacity() / meanHandleSeconds;
         double seconds = -Math.log(1 - random.nextDouble()) / perSecond;
         at(now.plus(scaled(seconds)), () -> {
             if (mayStartCase()) {
@@ -435,11 +438,9 @@ final class ContactCenter {
 
     /** After the opening (or a take-over, or a visitor's return): hand over, resolve, or leave it open. */
     private void decide(SimCase c) {
-        if (c.transfers < 2 && queues.size() > 1 && random.nextDouble() < mix.transfer()) {
-            Queue to = c.queue;
-            while (to == c.queue) {
-                to = pick(new ArrayList<>(queues.values()));
-            }
+        List<Queue> others = queues.values().stream().filter(q -> q != c.queue && !q.members.isEmpty()).toList();
+        if (c.transfers < 2 && !others.isEmpty() && random.nextDouble() < mix.transfer()) {
+            Queue to = pick(others);
             c.transferTo = to;
             c.values.put("group", to.group.name());
             if (c.video) {

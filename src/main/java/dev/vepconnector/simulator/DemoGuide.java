@@ -23,10 +23,12 @@ class DemoGuide {
     private final ApiSecurityProperties security;
     private final Path caseRecords;
     private final int brokerPort;
+    private final SimulatorProperties simulator;
 
     DemoGuide(ConnectorProperties connector, ApiSecurityProperties security, @Value("${vep.sinks.file.directory}") Path fileSinkDirectory,
-              @Value("${spring.rabbitmq.port}") int brokerPort) {
+              @Value("${spring.rabbitmq.port}") int brokerPort, SimulatorProperties simulator) {
         this.connector = connector;
+        this.simulator = simulator;
         this.security = security;
         this.caseRecords = fileSinkDirectory.resolve("cases").toAbsolutePath().normalize();
         this.brokerPort = brokerPort;
@@ -45,10 +47,20 @@ class DemoGuide {
                    API           http://localhost:{}/api/groups, /api/cases, /api/sinks
                    metrics       http://localhost:{}/actuator/prometheus
                    broker        amqp://guest:guest@localhost:{} (embedded; exchange {})
+                   traffic       {}
                  Stop with Ctrl+C.
                 ==================================================================""",
                 port, security.publicRead() ? " (no login needed to look)" : "", login("viewer", security.viewer()), login("admin", security.admin()),
-                caseRecords, port, port, brokerPort, connector.exchange());
+                caseRecords, port, port, brokerPort, connector.exchange(), traffic());
+    }
+
+    private String traffic() {
+        String size = simulator.groups() + " queues, " + simulator.agents() + " agents";
+        if (simulator.pacing() == SimulatorProperties.Pacing.RATE) {
+            return simulator.rate() == 0 ? "as fast as the broker takes it (" + size + ")" : simulator.rate() + " events/s (" + size + ")";
+        }
+        return "a contact center of " + size + ", " + simulator.speed()
+                + (simulator.timeScale() == 1 ? " (--vep.simulator.time-scale=60 plays a minute per second)" : "");
     }
 
     /**

@@ -53,6 +53,12 @@ public record SimulatorProperties(
         this(seed, Pacing.RATE, rate, cases, concurrentCases, groups, agents, 1, 1, mix);
     }
 
+    /** The time scale as a person reads it: "in real time", "60 times faster than real time". */
+    public String speed() {
+        return timeScale == 1 ? "in real time"
+                : java.math.BigDecimal.valueOf(timeScale).stripTrailingZeros().toPlainString() + " times faster than real time";
+    }
+
     /** What drives the simulated traffic. */
     public enum Pacing {
         /** {@code vep.simulator.rate} events per second, {@code concurrent-cases} cases in progress at once. */

@@ -162,7 +162,7 @@ public class VepSimulator implements SmartLifecycle {
         log.info("VEP simulator publishing to {}:{} exchange {}: a contact center of {} groups and {} agents, {} cases, {} (seed {})",
                 rabbit.determineHost(), rabbit.determinePort(), connector.exchange(), properties.groups(), properties.agents(),
                 properties.cases() == 0 ? "unlimited" : properties.cases(),
-                properties.timeScale() == 1 ? "in real time" : java.math.BigDecimal.valueOf(properties.timeScale()).stripTrailingZeros().toPlainString() + " times faster than real time", properties.seed());
+                properties.speed(), properties.seed());
         publishAll(channel, center.configuration());
         while (running && !center.isFinished()) {
             long waitMillis = Duration.between(Instant.now(), center.nextDue()).toMillis();

@@ -42,7 +42,11 @@ class ContactCenterTest {
     }
 
     static SimulatorProperties realistic(long seed, long cases, double timeScale) {
-        return new SimulatorProperties(seed, SimulatorProperties.Pacing.REALISTIC, 0, cases, 20, 4, 12, timeScale, 1,
+        return realistic(seed, cases, timeScale, 4, 12);
+    }
+
+    static SimulatorProperties realistic(long seed, long cases, double timeScale, int groups, int agents) {
+        return new SimulatorProperties(seed, SimulatorProperties.Pacing.REALISTIC, 0, cases, 20, groups, agents, timeScale, 1,
                 new SimulatorProperties.Mix(0.25, 0.15, 0.5, 0.6, 0.1, 0.02, 0.05, 0.01));
     }
 
@@ -250,7 +254,15 @@ class ContactCenterTest {
 
     @Test
     void aLimitedRunEndsWithEveryCaseClosedAndTheQueuesEmpty() {
-        ContactCenter limited = new ContactCenter(realistic(5, 30, 600), START);
+        assertLimitedRunEnds(new ContactCenter(realistic(5, 30, 600), START));
+    }
+
+    @Test
+    void groupsWithoutAgentsGetNoVisitorsSoEveryCaseStillEnds() {
+        assertLimitedRunEnds(new ContactCenter(realistic(5, 30, 600, 8, 3), START));
+    }
+
+    private static void assertLimitedRunEnds(ContactCenter limited) {
         Set<String> created = new HashSet<>();
         Set<String> closed = new HashSet<>();
         Instant at = START;

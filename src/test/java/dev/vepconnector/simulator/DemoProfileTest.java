@@ -42,7 +42,8 @@ class DemoProfileTest {
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("vep-connector");
             assertThat(Files.readString(folder.resolve("demo.log"))).contains("vep-connector demo is running",
-                    "dashboard     http://localhost:", "logins        viewer/viewer (reads), admin/admin");
+                    "dashboard     http://localhost:", "logins        viewer/viewer (reads), admin/admin",
+                    "traffic       a contact center of 4 queues, 12 agents, 20 times faster than real time");
             // The demo's admin login acts.
             var collect = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                             java.net.URI.create(demo.baseUrl() + "/api/config/agents/collect"))
