@@ -45,9 +45,9 @@ final class ContactCenter {
      * Each group's share of its agents' capacity that visitors take, by position: Billing steady, Orders
      * busy, Technical support calm between surges, Returns quiet (then again for more groups).
      */
-    private static final double[] LOAD = {0.55, 0.8, 0.45, 0.3};
+    private static final double[] LOAD = {0.55, 0.7, 0.45, 0.3};
     private static final int SURGING = 2;
-    private static final double SURGE_LOAD = 1.9;
+    private static final double SURGE_LOAD = 1.5;
 
     private final SimulatorProperties properties;
     private final SimulatorProperties.Mix mix;
@@ -267,7 +267,7 @@ final class ContactCenter {
 
     private void toggleSurge(Queue queue) {
         queue.surging = !queue.surging;
-        double minutes = queue.surging ? 4 + random.nextInt(4) : 12 + random.nextInt(9);
+        double minutes = queue.surging ? 3 + random.nextInt(3) : 12 + random.nextInt(9);
         at(now.plus(scaled(minutes * 60)), () -> toggleSurge(queue));
     }
 
@@ -335,19 +335,26 @@ final class ContactCenter {
     // --- agents taking visitors --------------------------------------------------------------------------
 
     /**
-     * Puts the longest-waiting visitors through to agents with room in their group, the least busy agent
-     * first. The agent is taken at once; the conversation opens a few seconds later, when they accept.
+     * Puts waiting visitors through to agents with room, the least busy agent first, each taking the
+     * longest-waiting visitor of their first group, else of their other one (so a surge elsewhere does
+     * not empty their own queue of agents). The agent is taken at once; the conversation opens a few
+     * seconds later, when they accept. Afterwards no agent with room has a visitor waiting for them.
      */
     private void dispatch() {
-        List<SimCase> unassigned = new ArrayList<>();
-        queues.values().forEach(q -> q.waiting.stream().filter(c -> c.reservedBy == null).forEach(unassigned::add));
-        unassigned.sort(Comparator.comparing((SimCase c) -> c.waitingSince));
-        for (SimCase c : unassigned) {
-            c.queue.members.stream().filter(Staff::hasRoom).min(Comparator.comparingInt((Staff s) -> s.busy)).ifPresent(agent -> {
-                agent.busy++;
-                c.reservedBy = agent;
-                at(now.plus(scaled(2 + random.nextInt(7))), () -> open(c));
-            });
+        boolean putThrough = true;
+        while (putThrough) {
+            putThrough = false;
+            for (Staff agent : staff.stream().filter(Staff::hasRoom).sorted(Comparator.comparingInt((Staff s) -> s.busy)).toList()) {
+                SimCase next = agent.queues.stream()
+                        .flatMap(q -> q.waiting.stream().filter(c -> c.reservedBy == null).limit(1))
+                        .findFirst().orElse(null);
+                if (next != null) {
+                    agent.busy++;
+                    next.reservedBy = agent;
+                    at(now.plus(scaled(2 + random.nextInt(7))), () -> open(next));
+                    putThrough = true;
+                }
+            }
         }
     }
 
