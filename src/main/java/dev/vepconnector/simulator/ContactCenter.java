@@ -529,7 +529,8 @@ final class ContactCenter {
 
     /**
      * Conversations already under way when the simulation starts: roughly as many as the groups' load
-     * keeps busy, the k-th with k lines still to go, so one closes within seconds and others follow.
+     * keeps busy, the k-th with k lines still to go, so the first closes a second after the start and
+     * others follow.
      * Their events so far are published at once, dated when they happened.
      */
     private void warmStart() {
@@ -569,7 +570,11 @@ final class ContactCenter {
             }
             c.script.addAll(lines.subList(said, lines.size()));
             c.next = unresolved ? Next.CLOSE_UNRESOLVED : Next.CLOSE_RESOLVED;
-            sayNext(c);
+            if (c.script.isEmpty()) {
+                at(now.plus(scaled(1)), () -> endOfScript(c));
+            } else {
+                sayNext(c);
+            }
         }
     }
 
