@@ -26,6 +26,8 @@ class ApplicationYamlTest {
             assertThat(settings.getProperty("vep.embedded-broker.enabled")).isEqualTo("true");
             assertThat(settings.getProperty("vep.cases.transcript-wait")).isEqualTo("30s");
             assertThat(settings.getActiveProfiles()).contains("demo", "simulator");
+            assertThat(settings.getProperty("vep.simulator.pacing")).as("the demo plays a contact center in real time").isEqualTo("realistic");
+            assertThat(settings.getProperty("vep.simulator.time-scale")).isEqualTo("1");
         }
     }
 
