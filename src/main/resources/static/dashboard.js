@@ -36,6 +36,14 @@
     return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
   }
 
+  // A target as people set it: "60 s", "90 s", "2 min", "2 min 30 s".
+  function targetText(ms) {
+    const s = Math.round(ms / 1000);
+    if (s < 120) return s + ' s';
+    if (s < 3600) return Math.floor(s / 60) + ' min' + (s % 60 ? ' ' + (s % 60) + ' s' : '');
+    return duration(ms);
+  }
+
   // A wait as supervisor tools show it: minutes and seconds, 2:05 (hours too when it comes to that).
   function clock(ms) {
     if (!present(ms)) return '–';
@@ -90,14 +98,14 @@
     return entry && entry.group ? (entry.group.name || entry.group.groupId) : '';
   }
 
-  // The longest wait keeps counting from the moment its value last changed; an update of the other
-  // figures (updatedAt moves on every group event) does not restart it.
+  // The longest wait counts on from when VEP reported it (longestWaitingTimeAt, VEP's eventTime); an update of
+  // the other figures does not restart it. Without that time (an older connector) it counts from updatedAt.
   function anchorLongest(entry, group) {
     const value = group.longestWaitingTime;
-    if (!entry.longest || entry.longest.value !== value) {
-      const at = group.updatedAt ? Date.parse(group.updatedAt) : serverNow();
-      entry.longest = {value: value, at: Math.min(at, serverNow())};
-    }
+    const reportedAt = group.longestWaitingTimeAt || null;
+    if (entry.longest && entry.longest.value === value && entry.longest.reportedAt === reportedAt) return;
+    const at = reportedAt ? Date.parse(reportedAt) : group.updatedAt ? Date.parse(group.updatedAt) : serverNow();
+    entry.longest = {value: value, reportedAt: reportedAt, at: Math.min(at, serverNow())};
   }
 
   function currentLongest(entry) {
@@ -119,7 +127,19 @@
     }
     renderGroup(entry);
     renderTotals();
+    showServiceLevelTarget(group.serviceLevelTarget);
     document.getElementById('no-groups').hidden = groups.size > 0;
+  }
+
+  // "answered within 60 s" where the page would otherwise say "within the target".
+  function showServiceLevelTarget(ms) {
+    if (!present(ms)) return;
+    const target = targetText(ms);
+    document.querySelectorAll('[data-service-level-target]').forEach(e => { if (e.textContent !== target) e.textContent = target; });
+    document.querySelectorAll('[data-title-template]').forEach(e => {
+      const title = e.dataset.titleTemplate.replace('{target}', target);
+      if (e.title !== title) e.title = title;
+    });
   }
 
   function renderGroup(entry) {

@@ -36,6 +36,7 @@ public class GroupMonitor implements VepEventHandler {
     private final EntityDirectory directory;
     private final GroupFiguresBoard figures;
     private final GroupThresholds thresholds;
+    private final long serviceLevelTargetMs;
     private final Clock clock;
     private final Map<String, GroupStateStore.Versioned> groups = new ConcurrentHashMap<>();
     private final List<Consumer<List<String>>> listeners = new CopyOnWriteArrayList<>();
@@ -47,6 +48,7 @@ public class GroupMonitor implements VepEventHandler {
         this.directory = directory;
         this.figures = figures;
         this.thresholds = properties.thresholds();
+        this.serviceLevelTargetMs = properties.serviceLevelTarget().toMillis();
         this.clock = clock;
         figures.onChange(changed -> listeners.forEach(listener -> listener.accept(changed)));
         refresh();
@@ -134,7 +136,8 @@ public class GroupMonitor implements VepEventHandler {
         GroupStatus.Judgement judgement = GroupStatus.judge(thresholds.of(groupId, ref.name()), s.visitorsInQueue().value(),
                 s.longestWaitingTime().value(), windows.today().serviceLevel());
         return new GroupView(groupId, ref.name(), ref.externalIds(), s.availableAgents().value(), s.visitorsInQueue().value(),
-                s.visitorsInConversation().value(), s.averageWaitingTime().value(), s.longestWaitingTime().value(), s.updatedAt(),
-                s.events(), judgement.status(), judgement.reasons(), windows.today(), windows.lastHour());
+                s.visitorsInConversation().value(), s.averageWaitingTime().value(), s.longestWaitingTime().value(),
+                s.longestWaitingTime().at(), s.updatedAt(), s.events(), judgement.status(), judgement.reasons(), windows.today(),
+                windows.lastHour(), serviceLevelTargetMs);
     }
 }

@@ -98,6 +98,12 @@ class DashboardBrowserTest {
                 assertThat(seconds(field("g-orders", "longestWaitingTime"))).isGreaterThan(95));
         assertThat(browser.findElement(By.cssSelector("[data-group-id='g-orders'] .longest dt")).getAttribute("title"))
                 .contains("waiting longest right now");
+        assertThat(seconds(field("g-billing", "longestWaitingTime"))).as("counted from when VEP reported it (longestWaitingTimeAt)")
+                .isGreaterThanOrEqualTo(5 * 60 + 31);
+        assertThat(browser.findElement(By.cssSelector("#queues-heading + .legend")).getText())
+                .contains("answered within 60 s").doesNotContain("the target");
+        assertThat(card("g-orders").findElement(By.xpath(".//dd[@data-field='serviceLevel']/preceding-sibling::dt")).getAttribute("title"))
+                .endsWith("no longer than 60 s");
 
         for (int waiting = 1; waiting <= 4; waiting++) {
             publishLoad("g-support", waiting, 3, 2);
@@ -212,8 +218,10 @@ class DashboardBrowserTest {
         publishLoad("g-returns", 1, 1, 0);
         publish("group.performanceTimers", """
                 {"eventTime": "%s", "groupId": "g-orders", "averageWaitingTime": 42500, "longestWaitingTime": 95000}""".formatted(now));
+        // Reported five minutes ago and not since: the visitor has waited 31 s more than five minutes by now.
         publish("group.performanceTimers", """
-                {"eventTime": "%s", "groupId": "g-billing", "averageWaitingTime": 18000, "longestWaitingTime": 31000}""".formatted(now));
+                {"eventTime": "%s", "groupId": "g-billing", "averageWaitingTime": 18000, "longestWaitingTime": 31000}"""
+                .formatted(now.minus(5, ChronoUnit.MINUTES)));
         publishCase(CASE_ID, now.minus(20, ChronoUnit.MINUTES), "positive", true);
         publishCase("5a6b7c8d-1111-4c6d-8e7f-90a1b2c3d4e5", now.minus(40, ChronoUnit.MINUTES), "negative", false);
         publishCase("6b7c8d9e-2222-4c6d-8e7f-90a1b2c3d4e5", now.minus(30, ChronoUnit.MINUTES), "positive", false);

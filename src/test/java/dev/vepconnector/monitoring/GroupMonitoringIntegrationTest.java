@@ -47,7 +47,8 @@ class GroupMonitoringIntegrationTest {
         RECEIVER.stubFor(post(urlEqualTo("/snapshots")).willReturn(aResponse().withStatus(204)));
         VEP.declareExchange(SETUP.exchange());
         connector = RunningConnector.start(SETUP.arguments("--vep.monitoring.refresh-interval=300ms",
-                "--vep.monitoring.history-interval=200ms", "--vep.monitoring.forward.enabled=true",
+                "--vep.monitoring.history-interval=200ms", "--vep.monitoring.service-level-target=90s",
+                "--vep.monitoring.forward.enabled=true",
                 "--vep.monitoring.forward.url=http://127.0.0.1:" + RECEIVER.port() + "/snapshots",
                 "--vep.monitoring.forward.interval=1s", "--vep.monitoring.forward.headers.X-Api-Key=k-123"));
         await().atMost(Duration.ofSeconds(30)).until(connector::isConsuming);
@@ -94,7 +95,11 @@ class GroupMonitoringIntegrationTest {
         assertThat(group.get("numberOfVisitorsInConversation").asLong()).isEqualTo(3);
         assertThat(group.get("averageWaitingTime").asLong()).isEqualTo(42500);
         assertThat(group.get("longestWaitingTime").asLong()).isEqualTo(125000);
+        assertThat(java.time.Instant.parse(group.get("longestWaitingTimeAt").asText()))
+                .as("when VEP reported the longest wait, not when the group last changed")
+                .isEqualTo(java.time.Instant.parse("2026-11-23T10:00:06Z"));
         assertThat(group.has("updatedAt")).isTrue();
+        assertThat(group.get("serviceLevelTarget").asLong()).as("vep.monitoring.service-level-target, ms").isEqualTo(90_000);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(prometheus()).contains(
                 "vep_group_available_agents{application=\"vep-connector\",group=\"Billing\",group_id=\"g-billing\"} 4.0",

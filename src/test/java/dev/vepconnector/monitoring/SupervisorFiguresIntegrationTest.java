@@ -81,6 +81,7 @@ class SupervisorFiguresIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> SupervisorScript.assertFigures(groups()));
         JsonNode sales = SupervisorScript.group(groups(), "g-sales");
         assertThat(sales.get("name").asText()).isEqualTo("Sales");
+        assertThat(sales.get("serviceLevelTarget").asLong()).as("the default target, 60 s, in ms").isEqualTo(60_000);
         assertThat(sales.get("status").asText()).isEqualTo("warning");
         assertThat(sales.get("statusReasons")).extracting(JsonNode::asText).containsExactly("service level 66.6% today (warning below 80%)");
         JsonNode support = SupervisorScript.group(groups(), "g-support");
