@@ -363,31 +363,33 @@
     return [...byCase.values()].sort((a, b) => (b.closedAt || '').localeCompare(a.closedAt || '')).slice(0, 15);
   }
 
-  function setSystem(name, text, state) {
+  function setSystem(name, text, state, detail) {
     const item = document.querySelector('[data-system="' + name + '"]');
     item.className = 'state-' + state;
     item.querySelector('strong').textContent = text;
+    if (detail) item.title = detail; else item.removeAttribute('title');
   }
 
-  async function pollHealth() {
+  // The broker connection and the data disk, from /api/status (the actuator may be on a port of its own).
+  async function pollStatus() {
     try {
-      const health = await getJson('actuator/health', true);
-      const broker = health.components && health.components.vepBroker;
-      if (!broker) {
-        setSystem('broker', health.status === 'UP' ? 'up' : 'unknown', 'unknown');
-        return;
-      }
-      const state = broker.details && broker.details.state ? broker.details.state.toLowerCase().replace(/_/g, ' ') : '';
-      setSystem('broker', broker.status === 'UP' ? 'connected' : 'down' + (state ? ' (' + state + ')' : ''),
-        broker.status === 'UP' ? 'ok' : 'alert');
+      const status = await getJson('api/status');
+      const broker = status.broker;
+      const state = broker.state ? broker.state.toLowerCase().replace(/_/g, ' ') : '';
+      setSystem('broker', broker.connected ? (broker.paused ? 'connected, paused' : 'connected') : 'down' + (state ? ' (' + state + ')' : ''),
+        broker.connected ? (broker.paused ? 'warning' : 'ok') : 'alert', broker.problem || broker.paused);
+      const disk = status.dataDisk;
+      const free = disk.free ? disk.free + ' free' : 'not read yet';
+      setSystem('dataDisk', disk.state === 'STOPPED' ? 'full, ' + free + ', taking no messages' : disk.low ? 'low, ' + free : free,
+        disk.state === 'STOPPED' ? 'alert' : disk.low ? 'warning' : 'ok', disk.problem);
     } catch (e) {
-      // The production profile serves the actuator on its own port.
-      setSystem('broker', 'not shown here', 'unknown');
+      setSystem('broker', 'unknown', 'unknown');
+      setSystem('dataDisk', 'unknown', 'unknown');
     }
   }
 
   async function poll() {
-    pollHealth();
+    pollStatus();
     try {
       const [cases, sinks, deadLetters] = await Promise.all([
         getJson('api/cases?limit=40'), getJson('api/sinks'), getJson('api/dead-letters/count')]);

@@ -3,6 +3,8 @@ package dev.vepconnector.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vepconnector.support.ConnectorTestSupport.Setup;
 import dev.vepconnector.support.FakeVep;
 import dev.vepconnector.support.RunningConnector;
@@ -56,7 +58,7 @@ class ApiSecurityIntegrationTest {
 
     @Test
     void nothingElseIsOpen() throws Exception {
-        for (String path : new String[] {"/", "/api/groups", "/api/cases", "/api/dead-letters", "/api/sinks", "/api/config/agents"}) {
+        for (String path : new String[] {"/", "/api/groups", "/api/status", "/api/cases", "/api/dead-letters", "/api/sinks", "/api/config/agents"}) {
             assertThat(status("GET", path, null)).as(path).isEqualTo(401);
             assertThat(status("GET", path, basic("watcher", "wrong"))).as(path).isEqualTo(401);
         }
@@ -74,6 +76,15 @@ class ApiSecurityIntegrationTest {
         assertThat(status("GET", "/", viewer)).isEqualTo(200);
         assertThat(status("GET", "/api/groups", viewer)).isEqualTo(200);
         assertThat(status("GET", "/api/dead-letters", viewer)).isEqualTo(200);
+        HttpResponse<String> connectorStatus = send("GET", "/api/status", viewer);
+        assertThat(connectorStatus.statusCode()).isEqualTo(200);
+        JsonNode state = new ObjectMapper().readTree(connectorStatus.body());
+        assertThat(state.get("broker").get("connected").asBoolean()).as("the broker, without the actuator").isTrue();
+        assertThat(state.get("broker").get("state").asText()).isEqualTo("BOUND");
+        assertThat(state.get("broker").has("problem")).isFalse();
+        assertThat(state.get("dataDisk").get("low").asBoolean()).isFalse();
+        assertThat(state.get("dataDisk").get("freeBytes").asLong()).isPositive();
+        assertThat(connectorStatus.body()).as("no user name, password or path").doesNotContain("guest", "password", "\"path\"");
         assertThat(status("POST", "/api/config/agents/collect", viewer)).isEqualTo(403);
         assertThat(status("POST", "/api/sinks/file/dead-letters/replay", viewer)).isEqualTo(403);
     }

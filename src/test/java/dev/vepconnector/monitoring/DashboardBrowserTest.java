@@ -90,6 +90,7 @@ class DashboardBrowserTest {
             assertThat(total("available")).isEqualTo("7");
             assertThat(browser.findElement(By.id("connection")).getText()).isEqualTo("live");
             assertThat(browser.findElement(By.cssSelector("[data-system='broker']")).getText()).contains("connected");
+            assertThat(browser.findElement(By.cssSelector("[data-system='dataDisk']")).getText()).matches("Data disk [0-9.,]+ [KMGT]?i?B free");
             assertThat(browser.findElement(By.cssSelector("#cases tbody")).getText()).contains("Orders").contains("positive");
             assertThat(browser.findElement(By.cssSelector("#sinks tbody")).getText()).startsWith("file 3 0 0");
         });
