@@ -1,5 +1,6 @@
 package dev.vepconnector.monitoring;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.bind.Name;
@@ -19,8 +21,11 @@ import org.springframework.boot.context.properties.bind.Name;
  * @param groups   per group name (or id), limits that replace the defaults' ones they set
  */
 public record GroupThresholds(
-        @Name("default") @DefaultValue Limits defaults,
-        @DefaultValue Map<String, Limits> groups) {
+        @Name("default") @DefaultValue @Valid Limits defaults,
+        @DefaultValue Map<String, @Valid Limits> groups) {
+
+    private static final String PREFIX = "vep.monitoring.thresholds.";
+    private static final String DEFAULT_PREFIX = PREFIX + "default.";
 
     /**
      * Limits of one group; each is optional (unset: that figure never sets the status). Visitors and the
@@ -50,21 +55,44 @@ public record GroupThresholds(
                     first(serviceLevelWarning, defaults.serviceLevelWarning), first(serviceLevelAlert, defaults.serviceLevelAlert));
         }
 
-        /** What is wrong with them: an alert limit no stricter than its warning, a duration not positive. */
-        List<String> problems() {
+        /**
+         * What is wrong with them: an alert limit no stricter than its warning, a duration not positive; each
+         * names the properties to fix, as {@code property} spells them.
+         */
+        List<String> problems(UnaryOperator<String> property) {
             List<String> problems = new ArrayList<>();
             if (visitorsInQueueWarning != null && visitorsInQueueAlert != null && visitorsInQueueAlert <= visitorsInQueueWarning) {
-                problems.add("visitors-in-queue-alert must be above visitors-in-queue-warning");
+                problems.add(property.apply("visitors-in-queue-alert") + " (" + visitorsInQueueAlert + ") must be above "
+                        + property.apply("visitors-in-queue-warning") + " (" + visitorsInQueueWarning + ")");
             }
-            if (Stream.of(longestWaitWarning, longestWaitAlert).anyMatch(d -> d != null && (d.isNegative() || d.isZero()))) {
-                problems.add("longest-wait-warning and longest-wait-alert must be positive durations");
-            } else if (longestWaitWarning != null && longestWaitAlert != null && longestWaitAlert.compareTo(longestWaitWarning) <= 0) {
-                problems.add("longest-wait-alert must be longer than longest-wait-warning");
+            List<String> notPositive = Stream.of("longest-wait-warning", "longest-wait-alert").filter(name -> {
+                Duration d = (Duration) value(name);
+                return d != null && (d.isNegative() || d.isZero());
+            }).toList();
+            notPositive.forEach(name -> problems.add(property.apply(name) + " must be a positive duration"));
+            if (notPositive.isEmpty() && longestWaitWarning != null && longestWaitAlert != null
+                    && longestWaitAlert.compareTo(longestWaitWarning) <= 0) {
+                problems.add(property.apply("longest-wait-alert") + " (" + GroupStatus.duration(longestWaitAlert) + ") must be longer than "
+                        + property.apply("longest-wait-warning") + " (" + GroupStatus.duration(longestWaitWarning) + ")");
             }
             if (serviceLevelWarning != null && serviceLevelAlert != null && serviceLevelAlert >= serviceLevelWarning) {
-                problems.add("service-level-alert must be below service-level-warning");
+                problems.add(property.apply("service-level-alert") + " (" + serviceLevelAlert + ") must be below "
+                        + property.apply("service-level-warning") + " (" + serviceLevelWarning + ")");
             }
             return problems;
+        }
+
+        /** The limit of that property name ({@code visitors-in-queue-alert}), or null when unset. */
+        private Object value(String property) {
+            return switch (property) {
+                case "visitors-in-queue-warning" -> visitorsInQueueWarning;
+                case "visitors-in-queue-alert" -> visitorsInQueueAlert;
+                case "longest-wait-warning" -> longestWaitWarning;
+                case "longest-wait-alert" -> longestWaitAlert;
+                case "service-level-warning" -> serviceLevelWarning;
+                case "service-level-alert" -> serviceLevelAlert;
+                default -> throw new IllegalArgumentException(property);
+            };
         }
 
         private static <T> T first(T value, T fallback) {
@@ -77,7 +105,7 @@ public record GroupThresholds(
         groups = groups == null ? Map.of() : Map.copyOf(groups);
         List<String> problems = problems(defaults, groups);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("vep.monitoring.thresholds: " + String.join("; ", problems));
+            throw new IllegalArgumentException("Thresholds that cannot work: " + String.join("; ", problems));
         }
     }
 
@@ -87,10 +115,18 @@ public record GroupThresholds(
         return own == null ? defaults : own.over(defaults);
     }
 
-    /** The problems of the defaults and of each group's limits as they apply (over the defaults). */
+    /**
+     * The problems of the defaults, and of each group's limits as they apply (its own over the defaults), each
+     * naming the property where the limit comes from: the group's own or the default it inherits.
+     */
     private static List<String> problems(Limits defaults, Map<String, Limits> groups) {
-        List<String> problems = new ArrayList<>(defaults.problems().stream().map(p -> "default: " + p).toList());
-        groups.forEach((group, limits) -> limits.over(defaults).problems().forEach(p -> problems.add("groups." + group + ": " + p)));
+        List<String> problems = new ArrayList<>(defaults.problems(name -> DEFAULT_PREFIX + name));
+        groups.forEach((group, own) -> {
+            String groupPrefix = PREFIX + "groups." + group + ".";
+            own.over(defaults).problems(name -> (own.value(name) != null ? groupPrefix : DEFAULT_PREFIX) + name).stream()
+                    .filter(problem -> problem.contains(groupPrefix))
+                    .forEach(problems::add);
+        });
         return problems;
     }
 }

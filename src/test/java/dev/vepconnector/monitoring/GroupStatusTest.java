@@ -43,12 +43,14 @@ class GroupStatusTest {
     @Test
     void anAlertLimitMilderThanItsWarningIsRefused() {
         assertThatThrownBy(() -> new GroupThresholds(new Limits(3L, 2L, null, null, 0.6, 0.8), Map.of()))
-                .hasMessageContaining("default: visitors-in-queue-alert must be above visitors-in-queue-warning")
-                .hasMessageContaining("service-level-alert must be below service-level-warning");
+                .hasMessageContaining("vep.monitoring.thresholds.default.visitors-in-queue-alert (2) must be above "
+                        + "vep.monitoring.thresholds.default.visitors-in-queue-warning (3)")
+                .hasMessageContaining("service-level-alert (0.8) must be below vep.monitoring.thresholds.default.service-level-warning (0.6)");
         assertThatThrownBy(() -> new GroupThresholds(DEFAULTS, Map.of("Orders", new Limits(null, 1L, null, null, null, null))))
-                .hasMessageContaining("groups.Orders: visitors-in-queue-alert must be above visitors-in-queue-warning");
+                .hasMessageContaining("vep.monitoring.thresholds.groups.Orders.visitors-in-queue-alert (1) must be above "
+                        + "vep.monitoring.thresholds.default.visitors-in-queue-warning (2)");
         assertThatThrownBy(() -> new GroupThresholds(new Limits(null, null, Duration.ofMinutes(3), Duration.ofMinutes(1), null, null), Map.of()))
-                .hasMessageContaining("longest-wait-alert must be longer than longest-wait-warning");
+                .hasMessageContaining("longest-wait-alert (1m) must be longer than vep.monitoring.thresholds.default.longest-wait-warning (3m)");
     }
 
     @Test
