@@ -27,12 +27,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * Queue monitoring over the real broker: the merge rules (partial events keep values, older events
  * never overwrite newer ones), the operator contract's API and gauges, the live feed, and throttled
- * forwarding that still counts every event.
+ * forwarding that still counts every event, and the shipped group-status route's log line per status change.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class GroupMonitoringIntegrationTest {
 
     static final Setup SETUP = Setup.unique();
@@ -50,7 +54,10 @@ class GroupMonitoringIntegrationTest {
                 "--vep.monitoring.history-interval=200ms", "--vep.monitoring.service-level-target=90s",
                 "--vep.monitoring.forward.enabled=true",
                 "--vep.monitoring.forward.url=http://127.0.0.1:" + RECEIVER.port() + "/snapshots",
-                "--vep.monitoring.forward.interval=1s", "--vep.monitoring.forward.headers.X-Api-Key=k-123"));
+                "--vep.monitoring.forward.interval=1s", "--vep.monitoring.forward.headers.X-Api-Key=k-123",
+                // only the group of the status test has limits (by its id)
+                "--vep.monitoring.thresholds.groups.g-status.visitors-in-queue-warning=2",
+                "--vep.monitoring.thresholds.groups.g-status.visitors-in-queue-alert=3"));
         await().atMost(Duration.ofSeconds(30)).until(connector::isConsuming);
     }
 
@@ -156,6 +163,26 @@ class GroupMonitoringIntegrationTest {
             assertThat(g.get("groupId").asText()).isEqualTo("g-forward");
             assertThat(g.get("numberOfVisitorsInQueue").asLong()).isEqualTo(39);
         });
+    }
+
+    @Test
+    void theShippedGroupStatusRouteLogsOneLinePerStatusChangeWithTheGroupsNameAndBothStatuses(CapturedOutput output) throws Exception {
+        publish("configuration.group", """
+                {"eventTime": "2026-11-23T08:00:00.000Z", "groupId": "g-status", "groupName": "Returns desk"}""");
+        publish("group.loadChanged", """
+                {"eventTime": "2026-11-23T14:00:00.000Z", "groupId": "g-status", "numberOfVisitorsInQueue": 1}""");
+        publish("group.loadChanged", """
+                {"eventTime": "2026-11-23T14:00:01.000Z", "groupId": "g-status", "numberOfVisitorsInQueue": 4}""");
+        String toAlert = "Group Returns desk: ok -> alert 4 waiting (alert at 3)";
+        await().atMost(Duration.ofSeconds(20)).until(() -> output.getOut().contains(toAlert));
+        publish("group.loadChanged", """
+                {"eventTime": "2026-11-23T14:00:02.000Z", "groupId": "g-status", "numberOfVisitorsInQueue": 0}""");
+        String toOk = "Group Returns desk: alert -> ok";
+        await().atMost(Duration.ofSeconds(20)).until(() -> output.getOut().contains(toOk));
+        assertThat(output.getOut().lines().filter(line -> line.contains("Group Returns desk:")).toList())
+                .as("one line per change").hasSize(2)
+                .anySatisfy(line -> assertThat(line).endsWith(toAlert))
+                .anySatisfy(line -> assertThat(line).contains(toOk));
     }
 
     @Test
