@@ -124,6 +124,7 @@
       groups.set(group.groupId, entry);
       entry.card = createCard(group.groupId);
       refreshHistory(group.groupId);
+      scheduleWallboardFit();
     }
     renderGroup(entry);
     renderTotals();
@@ -155,6 +156,7 @@
     const reasons = field(card, 'statusReasons');
     const reasonTexts = group.statusReasons || [];
     if (reasons.textContent !== reasonTexts.join('')) {
+      if (reasons.children.length !== reasonTexts.length) scheduleWallboardFit();
       reasons.replaceChildren(...reasonTexts.map(reason => {
         const li = document.createElement('li');
         li.textContent = reason;
@@ -226,6 +228,48 @@
     }
     const totals = document.getElementById('totals');
     totals.classList.toggle('any-alert', statuses.includes('alert'));
+  }
+
+  // ---- the wallboard on one screen ------------------------------------------------------------
+
+  const WALL_FIT_LEVELS = ['', 'wall-fit-1', 'wall-fit-2', 'wall-fit-3'];
+  let wallboardFitPending = false;
+
+  function scheduleWallboardFit() {
+    if (!wallboard || wallboardFitPending) return;
+    wallboardFitPending = true;
+    requestAnimationFrame(() => { wallboardFitPending = false; fitWallboard(); });
+  }
+
+  function wallboardOverflows() {
+    if (document.documentElement.scrollHeight > innerHeight || document.documentElement.scrollWidth > innerWidth) return true;
+    return [...document.querySelectorAll('#groups .card')].some(card => card.scrollHeight > card.clientHeight + 1);
+  }
+
+  // Up to four queues side by side as they are; more in a grid of about the screen's shape. Then the
+  // first level, from none up, at which every card fits on the screen (all changes within one frame: no flicker).
+  function fitWallboard() {
+    const container = document.getElementById('groups');
+    const many = groups.size > 4;
+    container.classList.toggle('many', many);
+    container.style.setProperty('--wall-columns', String(Math.ceil(Math.sqrt(groups.size * 4 / 3))));
+    if (document.getElementById('dashboard').hidden) return;
+    const before = document.body.className;
+    let chosen = WALL_FIT_LEVELS.length - 1;
+    for (let level = 0; level < WALL_FIT_LEVELS.length; level++) {
+      setWallFitLevel(level);
+      if (!wallboardOverflows()) {
+        chosen = level;
+        break;
+      }
+    }
+    setWallFitLevel(chosen);
+    if (document.body.className !== before) groups.forEach((_, id) => drawHistory(id));
+  }
+
+  // Each level adds to those below it.
+  function setWallFitLevel(level) {
+    WALL_FIT_LEVELS.forEach((name, i) => { if (name) document.body.classList.toggle(name, i <= level); });
   }
 
   // ---- history chart ----------------------------------------------------------------------------
@@ -508,6 +552,7 @@
     document.getElementById('case-view').hidden = !match;
     if (!match) {
       document.title = 'Queues · vep-connector';
+      scheduleWallboardFit();
       groups.forEach((_, id) => drawHistory(id));
       return;
     }
@@ -551,7 +596,10 @@
     if (link && event.target.tagName !== 'A') location.hash = link.getAttribute('href');
   });
   window.addEventListener('hashchange', showRoute);
-  window.addEventListener('resize', () => groups.forEach((_, id) => drawHistory(id)));
+  window.addEventListener('resize', () => {
+    scheduleWallboardFit();
+    groups.forEach((_, id) => drawHistory(id));
+  });
   connect();
   showRoute();
   poll();

@@ -17,7 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -29,9 +32,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The dashboard in a real headless Chromium, fed by a real broker: a card per queue with VEP's figures, updated
  * live, its longest wait counting up, its history chart drawn and kept through updates, the alert style of a
  * queue over its threshold; a phone without sideways scrolling, the wallboard on one Full HD screen, and a case
- * opening to its transcript with agents' names. Screenshots go to {@code vep.test.screenshots}
- * (default target/screenshots): desktop, phone, wallboard, case.
+ * opening to its transcript with agents' names; twelve queues on the wallboard still on one screen. Screenshots go
+ * to {@code vep.test.screenshots} (default target/screenshots): desktop, phone, wallboard, wallboard-12, case.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
 
     static final Setup SETUP = Setup.unique();
@@ -174,6 +178,30 @@ class DashboardBrowserTest {
         screenshot("wallboard");
     }
 
+    /** Last: it adds eight queues to the four the other tests count on. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theWallboardHoldsTwelveQueuesOnAFullHdScreenWithoutScrolling() throws Exception {
+        publishEightMoreQueues();
+        screen(1920, 1080, false);
+        open("/?view=wallboard");
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(browser.findElements(By.cssSelector("#groups .card"))).hasSize(12);
+            assertThat(field("g-q12", "numberOfVisitorsInQueue")).isEqualTo("5");
+            assertThat(card("g-q12").getAttribute("class")).contains("status-alert");
+        });
+        screenshot("wallboard-12");
+        assertThat(number("return document.documentElement.scrollHeight")).isLessThanOrEqualTo(number("return innerHeight"));
+        assertThat(number("return document.documentElement.scrollWidth")).isLessThanOrEqualTo(number("return innerWidth"));
+        assertThat(number("return Math.max(...[...document.querySelectorAll('#groups .card')].map(c => c.getBoundingClientRect().bottom))"))
+                .as("the bottom of the lowest card").isLessThanOrEqualTo(number("return innerHeight"));
+        assertThat(number("return [...document.querySelectorAll('#groups .card')].filter(c => c.scrollHeight > c.clientHeight + 1).length"))
+                .as("cards whose content does not fit in them").isZero();
+        assertThat(number("return Math.min(...[...document.querySelectorAll(\"#groups [data-field='numberOfVisitorsInQueue']\")].map(e => parseFloat(getComputedStyle(e).fontSize)))"))
+                .as("waiting visitors still readable across a room, px").isGreaterThanOrEqualTo(32);
+        assertThat(card("g-q12").findElement(By.cssSelector(".reasons")).isDisplayed()).as("why a queue is on alert").isTrue();
+    }
+
     @Test
     void aCaseOpensToItsRecordWithTheTranscriptUnderTheAgentsNameAndLeadsBack() throws Exception {
         open("/");
@@ -246,6 +274,24 @@ class DashboardBrowserTest {
                  "messageType": "note", "message": "Verified by order number"}""".formatted(opened.plusSeconds(5), opened.plusSeconds(30), opened.plusSeconds(90));
         publish("case.transcriptClosed", """
                 {"eventTime": "%s", "caseId": "%s", "transcript": {"messages": [%s]}}""".formatted(closed.plusSeconds(1), caseId, messages));
+    }
+
+    /** Warning from 2, alert from 3: the last, Escalations (g-q12), on alert with 5. */
+    private static final int[] WAITING_IN_MORE_QUEUES = {0, 2, 1, 4, 0, 3, 1, 5};
+
+    private static void publishEightMoreQueues() throws Exception {
+        String setupAt = Instant.now().minus(1, ChronoUnit.HOURS).toString();
+        String[] names = {"Corporate accounts", "Premium customers", "Deliveries", "Invoices and payments", "Loyalty programme",
+                "Store pick-up", "Warranty claims", "Escalations"};
+        for (int i = 0; i < names.length; i++) {
+            String groupId = "g-q" + (i + 5);
+            publish("configuration.group", """
+                    {"eventTime": "%s", "groupId": "%s", "groupName": "%s"}""".formatted(setupAt, groupId, names[i]));
+            publishLoad(groupId, WAITING_IN_MORE_QUEUES[i], 4 - i % 3, i % 4);
+            publish("group.performanceTimers", """
+                    {"eventTime": "%s", "groupId": "%s", "averageWaitingTime": %d, "longestWaitingTime": %d}"""
+                    .formatted(Instant.now(), groupId, 5000 * (i + 1), 12000 * (i + 1)));
+        }
     }
 
     private static void publishLoad(String groupId, int waiting, int available, int inConversation) throws Exception {
