@@ -487,16 +487,7 @@ final class ContactCenter {
         ArrayNode messages = transcript.putObject("transcript").putArray("messages");
         c.transcript.forEach(messages::add);
         c.transcript.clear();
-        double order = random.nextDouble();
-        if (order < mix.missingTranscript()) {
-            emit("case.closed", closed);
-        } else if (order < mix.missingTranscript() + mix.transcriptFirst()) {
-            emit("case.transcriptClosed", transcript);
-            emit("case.closed", closed);
-        } else {
-            emit("case.closed", closed);
-            emit("case.transcriptClosed", transcript);
-        }
+        ClosingOrder.publish(closed, transcript, random.nextDouble(), mix, this::emit);
         endConversation(c, true);
         if (unresolved && random.nextDouble() < mix.reopen()) {
             c.comingBack = true;

@@ -326,16 +326,7 @@ public final class VepTraffic implements Iterator<SimulatedMessage> {
         ArrayNode messages = transcript.putObject("transcript").putArray("messages");
         c.transcript.forEach(messages::add);
         c.transcript.clear();
-        double order = random.nextDouble();
-        if (order < mix.missingTranscript()) {
-            emit("case.closed", closed);
-        } else if (order < mix.missingTranscript() + mix.transcriptFirst()) {
-            emit("case.transcriptClosed", transcript);
-            emit("case.closed", closed);
-        } else {
-            emit("case.closed", closed);
-            emit("case.transcriptClosed", transcript);
-        }
+        ClosingOrder.publish(closed, transcript, random.nextDouble(), mix, this::emit);
         if (unresolved && random.nextDouble() < mix.reopen()) {
             c.waitSteps = 2 + random.nextInt(5);
             c.step = Step.REOPEN_WAIT;
