@@ -83,7 +83,7 @@ class CrashRecoveryTest {
     private ConnectorProcess startAndAwaitConsuming() {
         ConnectorProcess started = ConnectorProcess.start(log, setup.arguments(
                 "--vep.sinks.file.directory=" + out, "--vep.sinks.file.pretty=false", "--logging.level.root=WARN"));
-        await().atMost(Duration.ofSeconds(60)).until(started::isConsuming);
+        await().atMost(ConnectorProcess.START_PATIENCE).until(started::isConsuming);
         return started;
     }
 

@@ -87,7 +87,7 @@ class BrokerProblemsIntegrationTest {
         assertToldOnce("PERMISSION_REFUSED");
 
         TestBroker.rabbitmqctl("set_permissions", "-p", "/", user, ".*", ".*", ".*");
-        await().atMost(Duration.ofSeconds(30)).until(connector::isConsuming);
+        await().atMost(ConnectorProcess.START_PATIENCE).until(connector::isConsuming);
         assertThat(logLines()).filteredOn(line -> line.contains("consuming again (was PERMISSION_REFUSED since"))
                 .singleElement().asString().contains(" INFO ");
         assertNoStackTraceNorRepeatedWarning();
@@ -139,7 +139,7 @@ class BrokerProblemsIntegrationTest {
         vep.declareExchange(setup.integrationExchange());
         try (TcpProxy proxy = new TcpProxy(TestBroker.port())) {
             connector = ConnectorProcess.start(log, setup.arguments(RETRY_EVERY_200_MS, "--spring.rabbitmq.port=" + proxy.port()));
-            await().atMost(Duration.ofSeconds(60)).until(connector::isConsuming);
+            await().atMost(ConnectorProcess.START_PATIENCE).until(connector::isConsuming);
             publishCaseOpened("before-outage");
             await().atMost(Duration.ofSeconds(30)).until(() -> connector.metric("vep_events_received_total") >= 1);
 
@@ -150,7 +150,7 @@ class BrokerProblemsIntegrationTest {
             assertToldOnce("BROKER_UNREACHABLE");
 
             proxy.restore();
-            await().atMost(Duration.ofSeconds(30)).until(connector::isConsuming);
+            await().atMost(ConnectorProcess.START_PATIENCE).until(connector::isConsuming);
             publishCaseOpened("after-outage");
             await().atMost(Duration.ofSeconds(30)).until(() -> connector.metric("vep_events_received_total") >= 2);
             assertThat(logLines()).filteredOn(line -> line.contains("consuming again (was BROKER_UNREACHABLE since")).hasSize(1);

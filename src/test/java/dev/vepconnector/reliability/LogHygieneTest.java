@@ -67,7 +67,7 @@ class LogHygieneTest {
                 "--vep.sinks.webhook.secret=whsec_" + Base64.getEncoder().encodeToString(WEBHOOK_KEY.getBytes(StandardCharsets.UTF_8)),
                 "--vep.sinks.webhook.headers.X-Api-Key=canary-api-key", "--vep.sinks.webhook.retry.initial-backoff=100ms",
                 "--vep.sinks.file.directory=" + setup.dataDirectory().resolve("out")));
-        await().atMost(Duration.ofSeconds(60)).until(connector::isConsuming);
+        await().atMost(ConnectorProcess.START_PATIENCE).until(connector::isConsuming);
 
         String profile = """
                 {"name": "Canary Visitorsson", "email": "canary.visitor@example.org", "orderNo": "CANARY-ORDER-4711",

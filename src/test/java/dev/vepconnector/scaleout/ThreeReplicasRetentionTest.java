@@ -62,7 +62,7 @@ class ThreeReplicasRetentionTest {
         for (int r = 0; r < 3; r++) {
             start(out);
         }
-        await().atMost(Duration.ofSeconds(90)).until(() -> replicas.all().stream().allMatch(ConnectorProcess::isConsuming));
+        await().atMost(ConnectorProcess.START_PATIENCE).until(() -> replicas.all().stream().allMatch(ConnectorProcess::isConsuming));
 
         vep.publishAll(setup.exchange(), CaseStream.stream(PREFIX, CASES));
         for (int g = 0; g < 5; g++) {

@@ -19,6 +19,12 @@ import org.springframework.web.client.RestClient;
  */
 public final class ConnectorProcess implements AutoCloseable {
 
+    /**
+     * How long a test waits for a started connector process to consume: the JVM's start alone took over a
+     * minute on a 2-core machine running other builds, and a wait that runs out fails the test for nothing.
+     */
+    public static final Duration START_PATIENCE = Duration.ofMinutes(3);
+
     private final Process process;
     private final int port;
     private final RestClient http;
