@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import dev.vepconnector.privacy.Redactor;
+import dev.vepconnector.storage.StorageDurability;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.slf4j.Logger;
@@ -44,17 +45,20 @@ public class IngestWriter implements SmartLifecycle {
     private final IngestMetrics metrics;
     private final Redactor redactor;
     private final Clock clock;
+    private final long commitIntervalNanos;
     private volatile boolean running;
     private volatile Thread thread;
 
     IngestWriter(IngestBatchProcessor processor, InboxProjector projector, ConnectorProperties properties, IngestMetrics metrics,
-                 Redactor redactor, Clock clock) {
+                 Redactor redactor, Clock clock, StorageDurability storage) {
         this.processor = processor;
         this.projector = projector;
         this.properties = properties;
         this.metrics = metrics;
         this.redactor = redactor;
         this.clock = clock;
+        // On the embedded database a write of its file costs far more than a commit (see StorageDurability): pace by the rarer.
+        this.commitIntervalNanos = Math.max(properties.ingest().commitInterval().toNanos(), storage.writeInterval().toNanos());
     }
 
     /**
@@ -120,7 +124,7 @@ public class IngestWriter implements SmartLifecycle {
 
     private void run() {
         List<InboundMessage> batch = new ArrayList<>(properties.ingest().batchSize());
-        long lastStoreStarted = System.nanoTime() - properties.ingest().commitInterval().toNanos();
+        long lastStoreStarted = System.nanoTime() - commitIntervalNanos;
         while (running || !queue.isEmpty()) {
             try {
                 InboundMessage first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -151,11 +155,12 @@ public class IngestWriter implements SmartLifecycle {
     /**
      * Every inbox write is a database commit written to disk, and on the embedded database each one
      * rewrites the pages it touched; a message every millisecond would cost a write each. Waiting until
-     * the interval since the last write has passed lets the messages that arrive meanwhile share one.
+     * the interval since the last write has passed ({@code vep.ingest.commit-interval}, on the embedded
+     * database {@code vep.storage.write-interval} if longer) lets the messages that arrive meanwhile share one.
      * A backlog fills a whole batch in less time than that, so it never waits.
      */
     private void awaitCommitInterval(long lastStoreStarted) {
-        long due = lastStoreStarted + properties.ingest().commitInterval().toNanos();
+        long due = lastStoreStarted + commitIntervalNanos;
         for (long left = due - System.nanoTime(); left > 0 && queue.size() < properties.ingest().batchSize() - 1;
              left = due - System.nanoTime()) {
             LockSupport.parkNanos(left);

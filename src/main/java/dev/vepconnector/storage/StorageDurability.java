@@ -1,5 +1,6 @@
 package dev.vepconnector.storage;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -16,7 +17,13 @@ import org.springframework.stereotype.Component;
  * database runs with a write delay (see application.yaml): its commits reach the file within that
  * delay, in one write for many small transactions such as sink delivery outcomes. Where a commit
  * must not be lost because something outside is told about it next (the broker's acknowledgement,
- * a record a sink delivers), {@link #persistCommitted()} writes it to the file at once.
+ * a record a sink delivers), {@link #persistCommitted()} writes it to the file at once, or
+ * {@link #persistCommittedShared()} in the next of the writes made at most every
+ * {@code vep.storage.write-interval}.
+ *
+ * <p>Every write of H2's file rewrites each page a commit since the previous write touched, whole (copy on
+ * write), and most of the connector's writes touch pages of their own (a case's rows, its index entries):
+ * the fewer writes, the more of those changes each page write carries.
  */
 @Component
 public class StorageDurability {
@@ -27,10 +34,14 @@ public class StorageDurability {
     private final boolean shared;
     private final MVStore embeddedStore;
     private final AtomicLong requests = new AtomicLong();
+    private final long writeIntervalNanos;
     private long persistedUpTo;
+    private long lastWriteStarted;
 
-    StorageDurability(JdbcTemplate jdbc) {
+    StorageDurability(JdbcTemplate jdbc, StorageProperties properties) {
         this.jdbc = jdbc;
+        this.writeIntervalNanos = properties.writeInterval().toNanos();
+        this.lastWriteStarted = System.nanoTime() - writeIntervalNanos;
         String product = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
         String name = product == null ? "" : product.toLowerCase(Locale.ROOT);
         this.shared = name.contains("postgres");
@@ -40,6 +51,14 @@ public class StorageDurability {
     /** True for PostgreSQL: replicas may share it, and it can skip rows other replicas hold locked. */
     public boolean isShared() {
         return shared;
+    }
+
+    /**
+     * The shortest time between two writes of the embedded database's file for commits that must be durable
+     * ({@code vep.storage.write-interval}); zero for PostgreSQL, whose every commit is durable by itself.
+     */
+    public Duration writeInterval() {
+        return embeddedStore == null ? Duration.ZERO : Duration.ofNanos(writeIntervalNanos);
     }
 
     /** True for the embedded H2 database. */
@@ -78,6 +97,19 @@ public class StorageDurability {
      * a change to a marker row makes sure there is something to write.
      */
     public void persistCommitted() {
+        persist(false);
+    }
+
+    /**
+     * As {@link #persistCommitted()}, but the write is made no sooner than {@code vep.storage.write-interval} after
+     * the previous one, and holds the commits of every caller that came meanwhile: for callers that can wait
+     * that long (a sink about to deliver records), so that they do not each cost a write of their own.
+     */
+    public void persistCommittedShared() {
+        persist(true);
+    }
+
+    private void persist(boolean shared) {
         if (embeddedStore == null) {
             return;
         }
@@ -88,7 +120,15 @@ public class StorageDurability {
                 // Group commit: the write made while this caller waited for the lock holds its commit already.
                 return;
             }
+            if (shared) {
+                // Callers arriving meanwhile wait on the lock and find their commit held by this write.
+                for (long left = lastWriteStarted + writeIntervalNanos - System.nanoTime(); left > 0;
+                     left = lastWriteStarted + writeIntervalNanos - System.nanoTime()) {
+                    LockSupport.parkNanos(left);
+                }
+            }
             long covered = requests.get();
+            lastWriteStarted = System.nanoTime();
             markUnsaved();
             while (embeddedStore.commit() < 0) {
                 if (!embeddedStore.hasUnsavedChanges()) {

@@ -12,6 +12,12 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param syncInterval           how often the embedded database's file is forced to disk; 0 leaves it to the
  *                               operating system. (Ignored for PostgreSQL, whose commits are on disk already.)
+ * @param writeInterval          the embedded database: how often at most its file is written for what must be on it before
+ *                               anyone outside hears of it (received messages before the broker's acknowledgement,
+ *                               records before a sink delivers them); what comes meanwhile shares one write. Each write
+ *                               rewrites every page changed since the previous one, so fewer writes write far less; a
+ *                               steady stream waits up to this long (latency), a backlog fills a batch sooner and never
+ *                               waits. 0 writes at once. (Ignored for PostgreSQL.)
  * @param freeSpaceWarning       free space on the file system of vep.data-directory (the embedded database, the file
  *                               sink's records) below which the connector warns: a log line, vep_storage_low_disk 1 and
  *                               the dataDisk health details; it keeps working
@@ -26,6 +32,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("vep.storage")
 public record StorageProperties(
         @NotNull @DefaultValue("1s") Duration syncInterval,
+        @NotNull @DefaultValue("50ms") Duration writeInterval,
         @NotNull @DefaultValue("1GB") DataSize freeSpaceWarning,
         @NotNull @DefaultValue("256MB") DataSize freeSpaceMinimum,
         @NotNull @DefaultValue("1s") Duration freeSpaceCheckInterval) {

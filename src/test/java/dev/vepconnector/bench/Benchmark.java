@@ -69,6 +69,11 @@ public final class Benchmark {
     static final int DEMO_RUNS = Integer.getInteger("bench.demo-runs", 3);
     /** Messages of the trickle part, published one a millisecond. */
     static final int TRICKLE_MESSAGES = Integer.getInteger("bench.trickle-messages", 3000);
+    /** The steady part ({@code -Dbench.only=steady}, not in the default run): how long, how fast, how short the retention. */
+    static final int STEADY_MINUTES = Integer.getInteger("bench.steady-minutes", 20);
+    static final int STEADY_RATE = Integer.getInteger("bench.steady-rate", 300);
+    static final String STEADY_RETENTION = System.getProperty("bench.steady-retention", "2m");
+    static final int STEADY_SAMPLE_SECONDS = Integer.getInteger("bench.steady-sample-seconds", 30);
 
     private final Map<String, String[]> rows = new LinkedHashMap<>();
     /** Data directories of the connectors run so far: a latency run's embedded database alone takes gigabytes. */
@@ -118,6 +123,10 @@ public final class Benchmark {
         }
         if (ONLY.contains("start")) {
             row("JVM start to consuming, production profile (TLS, PostgreSQL)", startToConsumingMedian(), "< 6000 ms", "-");
+            deleteScratch();
+        }
+        if (ONLY.contains("steady")) {
+            steadyTraffic().forEach((figure, value) -> row(figure, value, "-", "-"));
             deleteScratch();
         }
         if (ONLY.contains("demo")) {
@@ -582,6 +591,137 @@ public final class Benchmark {
         vep.deleteQueue(setup.queue());
         vep.deleteExchange(setup.exchange());
         return "%.0f writes (%.1f messages per write)".formatted(writes, TRICKLE_MESSAGES / writes);
+    }
+
+    // --- 7. steady traffic with a short retention: does the embedded database stop growing? -------------
+
+    /** One look at the connector under steady traffic. */
+    record SteadySample(double seconds, double stored, double purged, long databaseBytes, long folderBytes, long writtenBytes,
+                        long cpuMillis, double consumeLatencySum, double consumeLatencyCount, double inbox) {
+    }
+
+    /**
+     * The packaged jar in the simulator profile at {@link #STEADY_RATE} events/s for {@link #STEADY_MINUTES} minutes, every
+     * retention at {@link #STEADY_RETENTION} (the purge runs from the first minutes on): the database's size, the process's
+     * disk writes ({@code /proc/<pid>/io} write_bytes) and the purged rows every {@link #STEADY_SAMPLE_SECONDS} s, printed as a
+     * table, then the figures before and while the purge runs.
+     */
+    Map<String, String> steadyTraffic() throws Exception {
+        Path jar = Path.of(System.getProperty("bench.jar", "target/vep-connector.jar")).toAbsolutePath();
+        Setup setup = scratchSetup();
+        List<String> args = new ArrayList<>(List.of("--spring.profiles.active=simulator", "--vep.simulator.rate=" + STEADY_RATE,
+                "--vep.simulator.seed=17", "--vep.sinks.file.pretty=false", "--logging.level.root=WARN",
+                "--vep.retention.events=" + STEADY_RETENTION, "--vep.retention.group-events=" + STEADY_RETENTION,
+                "--vep.retention.case-records=" + STEADY_RETENTION, "--vep.retention.dead-letters=" + STEADY_RETENTION,
+                "--vep.retention.stats-interval=" + STEADY_SAMPLE_SECONDS + "s"));
+        args.addAll(EXTRA_ARGS);
+        Path data = setup.dataDirectory();
+        Path database = data.resolve("db/vep-connector.mv.db");
+        List<SteadySample> samples = new ArrayList<>();
+        try (FakeVep vep = new FakeVep();
+             ConnectorProcess connector = ConnectorProcess.start(Path.of("").toAbsolutePath(), data.resolve("steady.log"),
+                     List.of("-jar", jar.toString()), setup.arguments(args.toArray(String[]::new)))) {
+            await(connector::isConsuming, Duration.ofSeconds(120));
+            long start = System.nanoTime();
+            System.out.printf("[bench] steady traffic: %d events/s for %d min, retention %s, data in %s (%s)%n", STEADY_RATE, STEADY_MINUTES,
+                    STEADY_RETENTION, data, String.join(" ", EXTRA_ARGS));
+            System.out.println("[bench] min | events stored | purged rows | database MB | data folder MB | written MB | KB written/event (last 30 s)");
+            for (int i = 0; i <= STEADY_MINUTES * 60 / STEADY_SAMPLE_SECONDS; i++) {
+                long due = start + i * STEADY_SAMPLE_SECONDS * 1_000_000_000L;
+                for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                samples.add(steadySample(connector, (System.nanoTime() - start) / 1e9, database, data));
+                SteadySample now = samples.get(samples.size() - 1);
+                SteadySample before = samples.get(Math.max(0, samples.size() - 2));
+                System.out.printf("[bench] %5.1f | %8.0f | %8.0f | %7.1f | %7.1f | %8.1f | %5.1f%n", now.seconds() / 60, now.stored(), now.purged(),
+                        now.databaseBytes() / 1e6, now.folderBytes() / 1e6, now.writtenBytes() / 1e6,
+                        kbPerEvent(before, now));
+            }
+            vep.deleteQueue(setup.queue());
+            vep.deleteExchange(setup.exchange());
+        }
+        return steadyFigures(samples);
+    }
+
+    private static SteadySample steadySample(ConnectorProcess connector, double seconds, Path database, Path data) throws IOException {
+        String text = connector.http().get().uri("/actuator/prometheus").retrieve().body(String.class);
+        return new SteadySample(seconds, prometheus(text, "vep_ingest_batch_size_sum"), prometheus(text, "vep_retention_purged_total"),
+                Files.exists(database) ? Files.size(database) : 0, folderBytes(data), writtenBytes(connector.pid()), cpuMillis(connector.pid()),
+                prometheus(text, "vep_events_consume_latency_seconds_sum"), prometheus(text, "vep_events_consume_latency_seconds_count"),
+                prometheus(text, "vep_ingest_inbox_messages"));
+    }
+
+    private static Map<String, String> steadyFigures(List<SteadySample> samples) {
+        SteadySample first = samples.get(0);
+        SteadySample last = samples.get(samples.size() - 1);
+        // The purge's first removals mark its start: up to there the database only grew.
+        SteadySample purgeStart = samples.stream().filter(s -> s.purged() > 0).findFirst().orElse(last);
+        SteadySample half = samples.get(samples.size() / 2);
+        Map<String, String> figures = new LinkedHashMap<>();
+        String setting = "%d events/s, retention %s%s".formatted(STEADY_RATE, STEADY_RETENTION, EXTRA_ARGS.isEmpty() ? "" : ", " + String.join(" ", EXTRA_ARGS));
+        figures.put("steady traffic (" + setting + "): KB written per event, whole run / before the purge / while it runs",
+                "%.1f / %.1f / %.1f KB (%.0f events, %.0f rows purged)".formatted(kbPerEvent(first, last), kbPerEvent(first, purgeStart),
+                        kbPerEvent(purgeStart, last), last.stored(), last.purged()));
+        StringBuilder sizes = new StringBuilder();
+        for (int minute = 5; minute <= STEADY_MINUTES; minute += 5) {
+            double at = minute * 60;
+            samples.stream().filter(s -> s.seconds() >= at - STEADY_SAMPLE_SECONDS / 2.0).findFirst().ifPresent(s ->
+                    sizes.append(sizes.isEmpty() ? "" : " / ").append("%.0f MB".formatted(s.databaseBytes() / 1e6)));
+        }
+        figures.put("steady traffic: database file at 5 / 10 / 15 / 20 min; growth over the second half of the run",
+                "%s; %+.1f%% (data folder %.0f MB at the end)".formatted(sizes, 100.0 * (last.databaseBytes() - half.databaseBytes())
+                        / Math.max(1, half.databaseBytes()), last.folderBytes() / 1e6));
+        figures.put("steady traffic: ingestion before the purge / while it runs (events/s, mean consume latency, connector CPU per event)",
+                "%s / %s".formatted(ingestion(first, purgeStart), ingestion(purgeStart, last)));
+        return figures;
+    }
+
+    private static double kbPerEvent(SteadySample from, SteadySample to) {
+        double events = to.stored() - from.stored();
+        return events <= 0 ? Double.NaN : (to.writtenBytes() - from.writtenBytes()) / 1024.0 / events;
+    }
+
+    private static String ingestion(SteadySample from, SteadySample to) {
+        double events = to.stored() - from.stored();
+        double seconds = to.seconds() - from.seconds();
+        double latencyCount = to.consumeLatencyCount() - from.consumeLatencyCount();
+        return "%.0f/s, %.0f ms, %.0f µs".formatted(events / seconds,
+                latencyCount <= 0 ? Double.NaN : (to.consumeLatencySum() - from.consumeLatencySum()) * 1000 / latencyCount,
+                events <= 0 ? Double.NaN : (to.cpuMillis() - from.cpuMillis()) * 1000.0 / events);
+    }
+
+    private static double prometheus(String text, String name) {
+        return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** Bytes the process has caused to be written to storage ({@code /proc/<pid>/io}), its files' writes and syncs. */
+    private static long writtenBytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "io"))) {
+            if (line.startsWith("write_bytes:")) {
+                return Long.parseLong(line.substring("write_bytes:".length()).trim());
+            }
+        }
+        return -1;
+    }
+
+    private static long folderBytes(Path folder) throws IOException {
+        long[] bytes = {0};
+        Files.walkFileTree(folder, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attributes) {
+                bytes[0] += attributes.size();
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                // a file sink's temporary file, renamed meanwhile
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        return bytes[0];
     }
 
     // --- 6. the demo, as a newcomer starts it ----------------------------------------------------------

@@ -183,6 +183,6 @@ class DataDiskTest {
     }
 
     private static StorageProperties properties(String warning, String minimum, String interval) {
-        return new StorageProperties(Duration.ofSeconds(1), DataSize.parse(warning), DataSize.parse(minimum), Duration.parse("PT" + interval));
+        return new StorageProperties(Duration.ofSeconds(1), Duration.ofMillis(50), DataSize.parse(warning), DataSize.parse(minimum), Duration.parse("PT" + interval));
     }
 }
