@@ -13,3 +13,8 @@ ALTER TABLE event_log ADD CONSTRAINT uq_event_log_dedup UNIQUE (event_time, dedu
 ALTER TABLE sink_delivery DROP CONSTRAINT uq_sink_delivery;
 DROP INDEX ix_sink_delivery_case;
 ALTER TABLE sink_delivery ADD CONSTRAINT uq_sink_delivery UNIQUE (case_id, sink, revision);
+
+-- Deliveries a bulk job holds are found by their job (its results by case through uq_sink_delivery); by
+-- (bulk_job_id, case_id) every live delivery, held by none, was an entry at a random place.
+DROP INDEX ix_sink_delivery_bulk_job;
+CREATE INDEX ix_sink_delivery_bulk_job ON sink_delivery (bulk_job_id);

@@ -20,9 +20,11 @@ import org.springframework.validation.annotation.Validated;
  * @param caseRecords   emitted case-record revisions (and their deliveries) are purged this long after
  *                      every sink delivered them
  * @param deadLetters   rejected messages and sinks' dead letters are purged this long after they were rejected
- * @param purgeInterval how often the purge looks for what is due
+ * @param purgeInterval how often the purge looks for what is due. On the embedded database each run rewrites the
+ *                      pages the rows it removes were on: rarer runs remove more rows per page rewritten
  * @param batchSize     rows (for events: cases) removed per transaction, so that no purge holds locks for
- *                      long or stalls ingestion
+ *                      long or stalls ingestion; small, because what a transaction removes is also written to its
+ *                      undo log, which the embedded database writes to its file while the transaction is open
  * @param maxBatches    transactions per class in one run of the purge; a backlog is worked off over runs
  * @param statsInterval how often the rows, sizes and ages per class ({@code vep_storage_*}) are measured
  */
@@ -33,9 +35,9 @@ public record RetentionProperties(
         @NotNull @DefaultValue("1d") Duration groupEvents,
         @NotNull @DefaultValue("30d") Duration caseRecords,
         @NotNull @DefaultValue("30d") Duration deadLetters,
-        @NotNull @DefaultValue("5s") Duration purgeInterval,
-        @Min(1) @Max(10_000) @DefaultValue("500") int batchSize,
-        @Min(1) @DefaultValue("20") int maxBatches,
+        @NotNull @DefaultValue("30s") Duration purgeInterval,
+        @Min(1) @Max(10_000) @DefaultValue("50") int batchSize,
+        @Min(1) @DefaultValue("1000") int maxBatches,
         @NotNull @DefaultValue("1m") Duration statsInterval) {
 
     /** Classes of stored data, as the metrics' {@code class} tag names them. */

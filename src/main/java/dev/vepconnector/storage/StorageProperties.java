@@ -32,7 +32,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("vep.storage")
 public record StorageProperties(
         @NotNull @DefaultValue("1s") Duration syncInterval,
-        @NotNull @DefaultValue("50ms") Duration writeInterval,
+        @NotNull @DefaultValue("500ms") Duration writeInterval,
         @NotNull @DefaultValue("1GB") DataSize freeSpaceWarning,
         @NotNull @DefaultValue("256MB") DataSize freeSpaceMinimum,
         @NotNull @DefaultValue("1s") Duration freeSpaceCheckInterval) {
