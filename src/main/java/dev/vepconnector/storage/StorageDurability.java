@@ -35,8 +35,8 @@ public class StorageDurability {
     private final MVStore embeddedStore;
     private final AtomicLong requests = new AtomicLong();
     private final long writeIntervalNanos;
-    private long persistedUpTo;
-    private long lastWriteStarted;
+    private volatile long persistedUpTo;
+    private volatile long lastWriteStarted;
 
     StorageDurability(JdbcTemplate jdbc, StorageProperties properties) {
         this.jdbc = jdbc;
@@ -115,17 +115,18 @@ public class StorageDurability {
         }
         // Taken after the caller's commit: a store write that starts once this ticket is handed out holds that commit.
         long ticket = requests.incrementAndGet();
+        if (shared) {
+            // Waits outside the lock: a caller that cannot wait (the ingest writer, whose acknowledgements hold the
+            // broker's prefetch window) writes meanwhile, and that write holds this caller's commit too.
+            for (long left = lastWriteStarted + writeIntervalNanos - System.nanoTime(); left > 0 && persistedUpTo < ticket;
+                 left = lastWriteStarted + writeIntervalNanos - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
+        }
         synchronized (this) {
             if (persistedUpTo >= ticket) {
-                // Group commit: the write made while this caller waited for the lock holds its commit already.
+                // Group commit: a write made while this caller waited holds its commit already.
                 return;
-            }
-            if (shared) {
-                // Callers arriving meanwhile wait on the lock and find their commit held by this write.
-                for (long left = lastWriteStarted + writeIntervalNanos - System.nanoTime(); left > 0;
-                     left = lastWriteStarted + writeIntervalNanos - System.nanoTime()) {
-                    LockSupport.parkNanos(left);
-                }
             }
             long covered = requests.get();
             lastWriteStarted = System.nanoTime();

@@ -16,8 +16,9 @@ import org.springframework.validation.annotation.Validated;
  *                               anyone outside hears of it (received messages before the broker's acknowledgement,
  *                               records before a sink delivers them); what comes meanwhile shares one write. Each write
  *                               rewrites every page changed since the previous one, so fewer writes write far less; a
- *                               steady stream waits up to this long (latency), a backlog fills a batch sooner and never
- *                               waits. 0 writes at once. (Ignored for PostgreSQL.)
+ *                               stream waits up to this long (latency), and ingestion is capped at about a prefetch
+ *                               window per interval (1,000 messages/s at 500ms). 0, the default, writes at once: for
+ *                               traffic that must drain a backlog fast. (Ignored for PostgreSQL.)
  * @param freeSpaceWarning       free space on the file system of vep.data-directory (the embedded database, the file
  *                               sink's records) below which the connector warns: a log line, vep_storage_low_disk 1 and
  *                               the dataDisk health details; it keeps working
@@ -32,7 +33,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("vep.storage")
 public record StorageProperties(
         @NotNull @DefaultValue("1s") Duration syncInterval,
-        @NotNull @DefaultValue("500ms") Duration writeInterval,
+        @NotNull @DefaultValue("0ms") Duration writeInterval,
         @NotNull @DefaultValue("1GB") DataSize freeSpaceWarning,
         @NotNull @DefaultValue("256MB") DataSize freeSpaceMinimum,
         @NotNull @DefaultValue("1s") Duration freeSpaceCheckInterval) {
