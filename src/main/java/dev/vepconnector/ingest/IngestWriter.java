@@ -46,6 +46,7 @@ public class IngestWriter implements SmartLifecycle {
     private final Redactor redactor;
     private final Clock clock;
     private final long commitIntervalNanos;
+    private final int backlogBatch;
     private volatile boolean running;
     private volatile Thread thread;
 
@@ -59,6 +60,9 @@ public class IngestWriter implements SmartLifecycle {
         this.clock = clock;
         // On the embedded database a write of its file costs far more than a commit (see StorageDurability): pace by the rarer.
         this.commitIntervalNanos = Math.max(properties.ingest().commitInterval().toNanos(), storage.writeInterval().toNanos());
+        // The broker sends at most a prefetch window of unacknowledged messages, and a few of them are always on their
+        // way to the queue: this many queued means a backlog, which a longer wait would only slow down.
+        this.backlogBatch = Math.max(1, Math.min(properties.ingest().batchSize(), properties.ingest().prefetch()) * 9 / 10);
     }
 
     /**
@@ -73,6 +77,9 @@ public class IngestWriter implements SmartLifecycle {
         byte[] body = in.getBody(byte[].class);
         queue.add(new InboundMessage(routingKey, redactor.redact(routingKey, body == null ? new byte[0] : body), clock.instant(), channel,
                 tag == null ? -1 : tag));
+        if (queue.size() >= backlogBatch) {
+            LockSupport.unpark(thread);
+        }
     }
 
     /**
@@ -157,11 +164,11 @@ public class IngestWriter implements SmartLifecycle {
      * rewrites the pages it touched; a message every millisecond would cost a write each. Waiting until
      * the interval since the last write has passed ({@code vep.ingest.commit-interval}, on the embedded
      * database {@code vep.storage.write-interval} if longer) lets the messages that arrive meanwhile share one.
-     * A backlog fills a whole batch in less time than that, so it never waits.
+     * A backlog fills a batch sooner, and the consumer wakes the writer then, so it never waits.
      */
     private void awaitCommitInterval(long lastStoreStarted) {
         long due = lastStoreStarted + commitIntervalNanos;
-        for (long left = due - System.nanoTime(); left > 0 && queue.size() < properties.ingest().batchSize() - 1;
+        for (long left = due - System.nanoTime(); left > 0 && queue.size() < backlogBatch;
              left = due - System.nanoTime()) {
             LockSupport.parkNanos(left);
         }

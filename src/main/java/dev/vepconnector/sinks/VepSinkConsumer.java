@@ -149,8 +149,13 @@ class VepSinkConsumer extends DefaultConsumer {
         if (!claimed.isEmpty()) {
             // The commits that emitted these records reach the disk before anyone outside hears of them:
             // a crash cannot undo a record a receiver already has, which would then be emitted a second time.
-            // Shared: the sinks and the ingest writer need one write of the embedded database's file per write interval, not one each.
-            component.storage().persistCommittedShared();
+            // Shared: the sinks and the ingest writer need one write of the embedded database's file per write interval,
+            // not one each. A full claim means a backlog, which waiting would only slow down.
+            if (claimed.size() >= CLAIM_LIMIT) {
+                component.storage().persistCommitted();
+            } else {
+                component.storage().persistCommittedShared();
+            }
         }
         Instant leaseRenewedAt = claimedAt;
         int sent = 0;

@@ -16,9 +16,9 @@ import org.springframework.validation.annotation.Validated;
  *                               anyone outside hears of it (received messages before the broker's acknowledgement,
  *                               records before a sink delivers them); what comes meanwhile shares one write. Each write
  *                               rewrites every page changed since the previous one, so fewer writes write far less; a
- *                               stream waits up to this long (latency), and ingestion is capped at about a prefetch
- *                               window per interval (1,000 messages/s at 500ms). 0, the default, writes at once: for
- *                               traffic that must drain a backlog fast. (Ignored for PostgreSQL.)
+ *                               stream waits up to this long (latency; a backlog fills a batch or a sink's claim sooner
+ *                               and does not wait). 0, the default, writes at once and keeps the latency figures.
+ *                               (Ignored for PostgreSQL.)
  * @param freeSpaceWarning       free space on the file system of vep.data-directory (the embedded database, the file
  *                               sink's records) below which the connector warns: a log line, vep_storage_low_disk 1 and
  *                               the dataDisk health details; it keeps working
